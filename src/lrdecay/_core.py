@@ -1,0 +1,294 @@
+"""The :class:`Schedule` base class, its evaluation policy, and the validation helpers.
+
+A schedule is an immutable dataclass whose fields are its configuration and whose value at a step
+is a closed-form function of that step. Subclasses implement one method,
+``_value(self, t, xp)``, written against the namespace ``xp`` (see :mod:`lrdecay._xp`).
+
+Evaluation policy (:meth:`Schedule.__call__`):
+
+* the step counts completed optimizer updates and starts at 0; it must be a non-negative integer
+  (a Python ``int``, an integral ``float``, or a NumPy integer/float array of such values);
+* a Python number gives a Python ``float`` computed in double precision;
+* a NumPy array (or a list/tuple of steps) gives a NumPy array of the same shape, ``float64`` by
+  default. With ``dtype="float32"`` the result is ``float32``; it is *computed* in ``float32``
+  while every step is below ``2**24`` (where ``float32`` holds integers exactly), and in ``float64``
+  then rounded otherwise, so large steps are never mangled;
+* large arrays are evaluated in cache-sized blocks, so temporaries stay in cache and the cost is
+  close to that of the transcendental functions themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from lrdecay._xp import NUMPY, SCALAR
+
+__all__ = ["SCALAR", "Schedule"]
+
+_BLOCK = 1 << 14
+_F32_EXACT = 1 << 24
+_MAX_STEP = 1 << 53
+
+_REGISTRY: dict[str, type[Schedule]] = {}
+
+
+# --------------------------------------------------------------------------- validation helpers
+def _fmt(value: Any) -> str:
+    return repr(value)
+
+
+def check_number(owner: str, name: str, value: Any) -> float | int:
+    """A finite real number (not a bool), returned unchanged (ints stay ints)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{owner}: {name} must be a real number, got {_fmt(value)} ({type(value).__name__})"
+        )
+    number: float | int = value.item() if isinstance(value, np.generic) else value  # type: ignore[assignment]
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}: {name} must be finite, got {_fmt(value)}")
+    return number
+
+
+def check_positive(owner: str, name: str, value: Any) -> float | int:
+    number = check_number(owner, name, value)
+    if number <= 0:
+        raise ValueError(f"{owner}: {name} must be > 0, got {_fmt(number)}")
+    return number
+
+
+def check_non_negative(owner: str, name: str, value: Any) -> float | int:
+    number = check_number(owner, name, value)
+    if number < 0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {_fmt(number)}")
+    return number
+
+
+def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{owner}: {name} must be an integer, got {_fmt(value)} ({type(value).__name__})"
+        )
+    number = int(value)
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{owner}: {name} must be >= {minimum}, got {number}")
+    return number
+
+
+def check_bool(owner: str, name: str, value: Any) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{owner}: {name} must be True or False, got {_fmt(value)} ({type(value).__name__})"
+        )
+    return bool(value)
+
+
+def check_sequence(owner: str, name: str, value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise TypeError(
+            f"{owner}: {name} must be a list of numbers, got {_fmt(value)} ({type(value).__name__})"
+        )
+    items = tuple(value.tolist() if isinstance(value, np.ndarray) else value)
+    return tuple(check_number(owner, f"{name}[{i}]", v) for i, v in enumerate(items))
+
+
+def check_increasing(
+    owner: str, name: str, values: Sequence[float], *, strict: bool = True
+) -> None:
+    for i in range(1, len(values)):
+        if values[i] <= values[i - 1] if strict else values[i] < values[i - 1]:
+            raise ValueError(
+                f"{owner}: {name} must be strictly increasing, got {list(values)} "
+                f"({name}[{i}]={values[i]!r} after {values[i - 1]!r})"
+            )
+
+
+def check_schedule(owner: str, name: str, value: Any) -> Schedule:
+    if isinstance(value, Schedule):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        from lrdecay.curves import Constant
+
+        return Constant(check_number(owner, name, value))
+    raise TypeError(
+        f"{owner}: {name} must be a Schedule or a number, got {_fmt(value)} "
+        f"({type(value).__name__})"
+    )
+
+
+def check_schedules(owner: str, name: str, value: Any) -> tuple[Schedule, ...]:
+    if isinstance(value, Schedule) or not isinstance(value, Iterable):
+        raise TypeError(
+            f"{owner}: {name} must be a list of schedules, got {_fmt(value)} "
+            f"({type(value).__name__})"
+        )
+    return tuple(check_schedule(owner, f"{name}[{i}]", v) for i, v in enumerate(value))
+
+
+def _check_dtype(dtype: Any) -> np.dtype[Any]:
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        resolved: np.dtype[Any] = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype!r}") from None
+    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    return resolved
+
+
+def _scalar_step(step: Any) -> float:
+    if isinstance(step, float) and not step.is_integer():
+        if not math.isfinite(step):
+            raise ValueError(f"step must be a finite non-negative integer, got {step!r}")
+        raise ValueError(f"step must be an integer (steps count optimizer updates), got {step!r}")
+    if step < 0:
+        raise ValueError(f"step must be >= 0, got {step!r}")
+    if step > _MAX_STEP:
+        raise ValueError(f"step must be <= 2**53 (exact in double precision), got {step!r}")
+    return float(step)
+
+
+def _array_steps(step: Any) -> np.ndarray:
+    steps = np.asarray(step)
+    kind = steps.dtype.kind
+    if kind in "iu":
+        if steps.size:
+            lo, hi = int(steps.min()), int(steps.max())
+            if lo < 0:
+                raise ValueError(f"step must be >= 0, got {lo} among the steps")
+            if hi > _MAX_STEP:
+                raise ValueError(f"step must be <= 2**53, got {hi} among the steps")
+        return steps
+    if kind == "f":
+        if steps.size:
+            bad = ~np.isfinite(steps)
+            if bad.any():
+                raise ValueError(
+                    f"step must be a finite integer, got {steps[bad].flat[0]!r} among the steps"
+                )
+            frac = steps != np.floor(steps)
+            if frac.any():
+                raise ValueError(
+                    "step must be an integer (steps count optimizer updates), got "
+                    f"{steps[frac].flat[0]!r} among the steps"
+                )
+            flo, fhi = float(steps.min()), float(steps.max())
+            if flo < 0:
+                raise ValueError(f"step must be >= 0, got {flo!r} among the steps")
+            if fhi > _MAX_STEP:
+                raise ValueError(f"step must be <= 2**53, got {fhi!r} among the steps")
+        return steps
+    if kind == "b":
+        raise TypeError("step must be an integer or an array of integers, got a boolean array")
+    raise TypeError(f"step must be an integer or an array of integers, got dtype {steps.dtype}")
+
+
+# --------------------------------------------------------------------------- the base class
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """Base class of every schedule: an immutable, pure function of the step.
+
+    Subclasses are frozen dataclasses. Their fields are their configuration (so ``repr``, ``==``,
+    hashing and :func:`lrdecay.to_config` follow from them) and they implement
+    ``_value(self, t, xp)``, the closed-form value at local step ``t`` written with the namespace
+    ``xp`` (:mod:`lrdecay._xp`). Validation happens once, in ``__post_init__``.
+
+    Schedules compose with arithmetic: ``a + b``, ``a * b``, ``2 * a`` and ``a + 0.1`` build
+    :class:`~lrdecay.Sum` and :class:`~lrdecay.Product` nodes.
+
+    Example:
+        >>> import numpy as np
+        >>> import lrdecay
+        >>> s = lrdecay.Cosine(init_value=1.0, decay_steps=100)
+        >>> round(s(50), 12)
+        0.5
+        >>> s(np.array([0, 100, 200]))
+        array([1., 0., 0.])
+    """
+
+    _registry_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__.startswith("_"):
+            return
+        if cls.__name__ in _REGISTRY and _REGISTRY[cls.__name__] is not cls:
+            raise TypeError(f"a schedule named {cls.__name__!r} is already registered")
+        _REGISTRY[cls.__name__] = cls
+        cls._registry_name = cls.__name__
+
+    # -- the one method subclasses implement -------------------------------------------------
+    def _value(self, t: Any, xp: Any) -> Any:
+        raise NotImplementedError
+
+    # -- public API ------------------------------------------------------------------------------
+    @property
+    def total_steps(self) -> float | None:
+        """The natural horizon: the step after which the value no longer changes, or ``None``."""
+        return None
+
+    def __call__(self, step: Any, dtype: Any = None) -> Any:
+        """The value at ``step`` (see the module docstring for the evaluation policy)."""
+        if isinstance(step, numbers.Real) and not isinstance(step, bool | np.bool_ | np.ndarray):
+            if isinstance(step, np.generic):
+                return self._call_array(np.asarray(step), dtype)[()]
+            value = float(self._value(_scalar_step(step), SCALAR))
+            if dtype is not None and _check_dtype(dtype) == np.float32:
+                return float(np.float32(value))
+            return value
+        if isinstance(step, np.ndarray | list | tuple | range):
+            return self._call_array(step, dtype)
+        raise TypeError(
+            "step must be an int, an integral float or a NumPy array of them, got "
+            f"{step!r} ({type(step).__name__})"
+        )
+
+    def _call_array(self, step: Any, dtype: Any) -> np.ndarray:
+        out_dtype = _check_dtype(dtype)
+        steps = _array_steps(step)
+        work = out_dtype
+        if out_dtype == np.float32 and steps.size and steps.max() >= _F32_EXACT:
+            work = np.dtype(np.float64)
+        out = np.empty(steps.shape, dtype=out_dtype)
+        flat_in = steps.reshape(-1)
+        flat_out = out.reshape(-1)
+        with np.errstate(all="ignore"):
+            for start in range(0, flat_in.size, _BLOCK):
+                t = flat_in[start : start + _BLOCK].astype(work)
+                flat_out[start : start + _BLOCK] = self._value(t, NUMPY)
+        return out
+
+    # -- algebra -------------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Schedule:
+        from lrdecay.combinators import Sum
+
+        return Sum((self, other))
+
+    def __radd__(self, other: Any) -> Schedule:
+        from lrdecay.combinators import Sum
+
+        return Sum((other, self))
+
+    def __mul__(self, other: Any) -> Schedule:
+        from lrdecay.combinators import Product
+
+        return Product((self, other))
+
+    def __rmul__(self, other: Any) -> Schedule:
+        from lrdecay.combinators import Product
+
+        return Product((other, self))
+
+
+def registry() -> dict[str, type[Schedule]]:
+    """Every registered schedule class by name (a copy)."""
+    import lrdecay.combinators
+    import lrdecay.curves  # noqa: F401
+
+    return dict(_REGISTRY)

@@ -1,0 +1,106 @@
+"""Schedules as plain data: ``to_config`` / ``from_config`` and JSON.
+
+A config is a JSON-able ``dict``: ``{"type": <class name>, <field>: <value>, ...}``, where a value
+is a number, a bool, ``None``, a list, or a nested schedule config. The schema is the dataclass
+fields of each class, so it cannot drift from the code. Parsing looks names up in one registry and
+never evaluates anything.
+
+Example:
+    >>> import lrdecay
+    >>> s = lrdecay.warmup(lrdecay.Cosine(0.1, decay_steps=1000), steps=100)
+    >>> lrdecay.from_config(lrdecay.to_config(s)) == s
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import numbers
+from typing import Any
+
+from lrdecay._core import Schedule, registry
+
+__all__ = ["dumps", "from_config", "loads", "to_config"]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return to_config(value)
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def to_config(schedule: Schedule) -> dict[str, Any]:
+    """The schedule as a plain, JSON-able ``dict`` (nested schedules become nested dicts)."""
+    if not isinstance(schedule, Schedule):
+        raise TypeError(
+            f"to_config: schedule must be a Schedule, got {schedule!r} ({type(schedule).__name__})"
+        )
+    config: dict[str, Any] = {"type": type(schedule)._registry_name}
+    for field in dataclasses.fields(schedule):
+        config[field.name] = _encode(getattr(schedule, field.name))
+    return config
+
+
+def _decode(value: Any, where: str) -> Any:
+    if isinstance(value, dict):
+        return from_config(value, _where=where)
+    if isinstance(value, list | tuple):
+        return tuple(_decode(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if value is None or isinstance(value, bool | str | numbers.Real):
+        return value
+    raise TypeError(
+        f"from_config: {where} must be a number, a bool, null, a list or a schedule config, "
+        f"got {value!r} ({type(value).__name__})"
+    )
+
+
+def from_config(config: dict[str, Any], *, _where: str = "config") -> Schedule:
+    """Rebuild a schedule from :func:`to_config`'s output (validating every field)."""
+    if not isinstance(config, dict):
+        raise TypeError(
+            f"from_config: {_where} must be a dict, got {config!r} ({type(config).__name__})"
+        )
+    kind = config.get("type")
+    classes = registry()
+    if not isinstance(kind, str) or kind not in classes:
+        known = ", ".join(sorted(classes))
+        raise ValueError(f"from_config: {_where}['type'] must be one of {known}; got {kind!r}")
+    cls = classes[kind]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in config.items():
+        if key == "type":
+            continue
+        if key not in fields:
+            raise TypeError(
+                f"from_config: {kind} has no parameter {key!r} (got {key}={value!r}); "
+                f"its parameters are {', '.join(fields)}"
+            )
+        kwargs[key] = _decode(value, f"{_where}[{key!r}]")
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in kwargs
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise TypeError(f"from_config: {kind} config is missing {', '.join(map(repr, missing))}")
+    return cls(**kwargs)
+
+
+def dumps(schedule: Schedule, **kwargs: Any) -> str:
+    """The schedule's config as a JSON string (``kwargs`` go to :func:`json.dumps`)."""
+    return json.dumps(to_config(schedule), **kwargs)
+
+
+def loads(text: str) -> Schedule:
+    """Parse a JSON string written by :func:`dumps` (a real JSON parser; nothing is evaluated)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"loads: not valid JSON: {exc}") from None
+    return from_config(data)

@@ -1,0 +1,373 @@
+"""The closed-form curves.
+
+Every curve is a frozen dataclass (its fields are its configuration) with one formula, written once
+in ``_value`` against the namespace of :mod:`lrdecay._xp`. Conventions (the glossary of the whole
+library): values are ``init_value`` / ``end_value``, durations end in ``_steps``, piecewise takes
+``boundaries`` and ``values``, and ``t`` is the step counted from the curve's own start.
+Past its horizon a curve holds its final value unless its docstring says otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from lrdecay._core import (
+    Schedule,
+    check_bool,
+    check_increasing,
+    check_int,
+    check_non_negative,
+    check_number,
+    check_positive,
+    check_schedule,
+    check_sequence,
+)
+
+__all__ = [
+    "Constant",
+    "Cosine",
+    "Exponential",
+    "GaussianNoise",
+    "InverseTime",
+    "Piecewise",
+    "Polynomial",
+    "linear",
+]
+
+
+def _set(obj: object, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _mix(start: float, end: float, weight: Any) -> Any:
+    """``start * w + end * (1 - w)``: exactly ``start`` at ``w = 1`` and ``end`` at ``w = 0``."""
+    if end == 0:
+        return start * weight
+    return start * weight + end * (1.0 - weight)
+
+
+@dataclasses.dataclass(frozen=True)
+class Constant(Schedule):
+    r"""A constant value.
+
+    .. math:: v(t) = c
+
+    Args:
+        value: The value ``c`` at every step.
+
+    Example:
+        >>> from lrdecay import Constant
+        >>> Constant(0.1)(12345)
+        0.1
+    """
+
+    value: float
+
+    def __post_init__(self) -> None:
+        _set(self, "value", check_number("Constant", "value", self.value))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        return self.value
+
+    @property
+    def total_steps(self) -> float | None:
+        return 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Piecewise(Schedule):
+    r"""Piecewise-constant values that switch *at* each boundary.
+
+    .. math::
+        v(t) = \begin{cases} v_0 & t < b_0 \\ v_i & b_{i-1} \le t < b_i \\ v_n & t \ge b_{n-1}
+        \end{cases}
+
+    The value changes at the boundary step itself (``t >= b``), as in optax and PyTorch's
+    ``MultiStepLR``. TensorFlow 1 and Keras switch one step later (``t > b``);
+    :func:`lrdecay.compat.tf1.piecewise_constant` reproduces that by shifting the boundaries.
+
+    Args:
+        boundaries: Strictly increasing, non-negative steps.
+        values: One more value than boundaries.
+
+    Example:
+        >>> from lrdecay import Piecewise
+        >>> s = Piecewise(boundaries=[10, 20], values=[1.0, 0.1, 0.01])
+        >>> [s(9), s(10), s(20)]
+        [1.0, 0.1, 0.01]
+    """
+
+    boundaries: tuple[float, ...]
+    values: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        boundaries = check_sequence("Piecewise", "boundaries", self.boundaries)
+        values = check_sequence("Piecewise", "values", self.values)
+        for i, b in enumerate(boundaries):
+            check_non_negative("Piecewise", f"boundaries[{i}]", b)
+        check_increasing("Piecewise", "boundaries", boundaries)
+        if len(values) != len(boundaries) + 1:
+            raise ValueError(
+                "Piecewise: values must have exactly one more entry than boundaries, got "
+                f"{len(values)} values for {len(boundaries)} boundaries"
+            )
+        _set(self, "boundaries", boundaries)
+        _set(self, "values", values)
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        result: Any = self.values[-1]
+        for b, v in zip(reversed(self.boundaries), reversed(self.values[:-1]), strict=True):
+            result = xp.where(t < b, v, result)
+        return result
+
+    @property
+    def total_steps(self) -> float | None:
+        return self.boundaries[-1] if self.boundaries else 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Polynomial(Schedule):
+    r"""Polynomial decay from ``init_value`` to ``end_value`` over ``decay_steps``.
+
+    .. math::
+        v(t) = (v_0 - v_1)\left(1 - \frac{\min(t, T)}{T}\right)^{p} + v_1
+
+    With ``cycle=True`` (TensorFlow's cycle) the horizon stretches instead of clamping:
+    :math:`T_t = T\,\max(1, \lceil t/T \rceil)` and :math:`v(t) = (v_0-v_1)(1-t/T_t)^p + v_1`, so
+    the value reaches ``end_value`` at every multiple of ``decay_steps`` and jumps back up (to a
+    lower peak each time) on the next step.
+
+    Args:
+        init_value: :math:`v_0`, the value at step 0.
+        decay_steps: :math:`T > 0`.
+        end_value: :math:`v_1`, the value from ``decay_steps`` on.
+        power: :math:`p > 0`; ``1`` is a straight line.
+        cycle: Stretch the horizon instead of holding ``end_value``.
+
+    Example:
+        >>> from lrdecay import Polynomial
+        >>> s = Polynomial(init_value=1.0, decay_steps=10, end_value=0.0, power=2.0)
+        >>> [s(0), s(5), s(10), s(11)]
+        [1.0, 0.25, 0.0, 0.0]
+    """
+
+    init_value: float
+    decay_steps: float
+    end_value: float = 0.0
+    power: float = 1.0
+    cycle: bool = False
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("Polynomial", "init_value", self.init_value))
+        _set(self, "decay_steps", check_positive("Polynomial", "decay_steps", self.decay_steps))
+        _set(self, "end_value", check_number("Polynomial", "end_value", self.end_value))
+        _set(self, "power", check_positive("Polynomial", "power", self.power))
+        _set(self, "cycle", check_bool("Polynomial", "cycle", self.cycle))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        d = self.decay_steps
+        if self.cycle:
+            horizon = d * xp.maximum(xp.ceil(t / d), 1.0)
+            remaining = 1.0 - t / horizon
+        else:
+            remaining = 1.0 - xp.minimum(t, d) / d
+        if self.power != 1:
+            remaining = xp.pow(remaining, self.power)
+        return _mix(self.init_value, self.end_value, remaining)
+
+    @property
+    def total_steps(self) -> float | None:
+        return None if self.cycle else self.decay_steps
+
+
+def linear(init_value: float, end_value: float, steps: float) -> Polynomial:
+    r"""A straight line from ``init_value`` (step 0) to ``end_value`` (step ``steps``), then held.
+
+    .. math:: v(t) = v_0 + (v_1 - v_0)\,\min(t, T)/T
+
+    This is :class:`Polynomial` with ``power=1``.
+
+    Example:
+        >>> from lrdecay import linear
+        >>> linear(0.0, 1.0, 4)(1)
+        0.25
+    """
+    return Polynomial(init_value=init_value, decay_steps=steps, end_value=end_value, power=1.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Exponential(Schedule):
+    r"""Exponential decay: ``init_value`` multiplied by ``decay_rate`` every ``decay_steps``.
+
+    .. math::
+        v(t) = v_0\, r^{\,p(t)}, \qquad
+        p(t) = \begin{cases} \lfloor t / T \rfloor & \text{staircase} \\ t / T & \text{otherwise}
+        \end{cases}
+
+    There is no horizon: the value keeps decaying (or growing, for ``decay_rate > 1``).
+    TensorFlow's natural-exponential decay :math:`v_0 e^{-k p}` is this curve with
+    :math:`r = e^{-k}`.
+
+    Args:
+        init_value: :math:`v_0`.
+        decay_steps: :math:`T > 0`.
+        decay_rate: :math:`r > 0`.
+        staircase: Decay in whole steps of ``decay_steps`` (a step function).
+
+    Example:
+        >>> from lrdecay import Exponential
+        >>> s = Exponential(init_value=1.0, decay_steps=10, decay_rate=0.5, staircase=True)
+        >>> [s(9), s(10), s(25)]
+        [1.0, 0.5, 0.25]
+    """
+
+    init_value: float
+    decay_steps: float
+    decay_rate: float
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("Exponential", "init_value", self.init_value))
+        _set(self, "decay_steps", check_positive("Exponential", "decay_steps", self.decay_steps))
+        _set(self, "decay_rate", check_positive("Exponential", "decay_rate", self.decay_rate))
+        _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = xp.floor(p)
+        return self.init_value * xp.exp(p * math.log(self.decay_rate))
+
+
+@dataclasses.dataclass(frozen=True)
+class InverseTime(Schedule):
+    r"""Inverse-time decay, optionally raised to a power.
+
+    .. math::
+        v(t) = \frac{v_0}{\left(1 + r\,p(t)\right)^{q}}, \qquad
+        p(t) = \begin{cases} \lfloor t / T \rfloor & \text{staircase} \\ t / T & \text{otherwise}
+        \end{cases}
+
+    ``power=1`` is TensorFlow's ``inverse_time_decay``; ``power=0.5`` is an inverse-square-root
+    decay. No horizon.
+
+    Args:
+        init_value: :math:`v_0`.
+        decay_steps: :math:`T > 0`.
+        decay_rate: :math:`r \ge 0`.
+        power: :math:`q > 0`.
+        staircase: Use :math:`\lfloor t/T \rfloor`.
+
+    Example:
+        >>> from lrdecay import InverseTime
+        >>> InverseTime(init_value=1.0, decay_steps=10, decay_rate=1.0)(10)
+        0.5
+    """
+
+    init_value: float
+    decay_steps: float
+    decay_rate: float
+    power: float = 1.0
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("InverseTime", "init_value", self.init_value))
+        _set(self, "decay_steps", check_positive("InverseTime", "decay_steps", self.decay_steps))
+        _set(self, "decay_rate", check_non_negative("InverseTime", "decay_rate", self.decay_rate))
+        _set(self, "power", check_positive("InverseTime", "power", self.power))
+        _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = xp.floor(p)
+        denominator = 1.0 + self.decay_rate * p
+        if self.power != 1:
+            denominator = xp.pow(denominator, self.power)
+        return self.init_value / denominator
+
+
+@dataclasses.dataclass(frozen=True)
+class Cosine(Schedule):
+    r"""Cosine decay from ``init_value`` to ``end_value`` over ``decay_steps``, then held.
+
+    .. math::
+        v(t) = v_1 + (v_0 - v_1)\,\tfrac12\left(1 + \cos\!\left(2\pi n\,\frac{\min(t,T)}{T}\right)
+        \right)
+
+    With the default ``num_periods`` :math:`n = 1/2` this is the half cosine of SGDR
+    (Loshchilov & Hutter, 2017, https://arxiv.org/abs/1608.03983); other values give
+    :math:`n` full waves over :math:`T` steps (TensorFlow's ``linear_cosine_decay`` uses them).
+
+    Args:
+        init_value: :math:`v_0`, the value at step 0.
+        decay_steps: :math:`T > 0`.
+        end_value: :math:`v_1`, reached at :math:`T` when :math:`n = 1/2`.
+        num_periods: :math:`n > 0`, the number of cosine periods over :math:`T`.
+
+    Example:
+        >>> from lrdecay import Cosine
+        >>> s = Cosine(init_value=1.0, decay_steps=100, end_value=0.1)
+        >>> [s(0), round(s(50), 12), s(100), s(1000)]
+        [1.0, 0.55, 0.1, 0.1]
+    """
+
+    init_value: float
+    decay_steps: float
+    end_value: float = 0.0
+    num_periods: float = 0.5
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("Cosine", "init_value", self.init_value))
+        _set(self, "decay_steps", check_positive("Cosine", "decay_steps", self.decay_steps))
+        _set(self, "end_value", check_number("Cosine", "end_value", self.end_value))
+        _set(self, "num_periods", check_positive("Cosine", "num_periods", self.num_periods))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        angle = xp.minimum(t, self.decay_steps) * (
+            2.0 * math.pi * self.num_periods / self.decay_steps
+        )
+        return _mix(self.init_value, self.end_value, 0.5 + 0.5 * xp.cos(angle))
+
+    @property
+    def total_steps(self) -> float | None:
+        return self.decay_steps
+
+
+@dataclasses.dataclass(frozen=True)
+class GaussianNoise(Schedule):
+    r"""Reproducible Gaussian noise: a standard normal draw per step, scaled by ``std``.
+
+    .. math:: v(t) = \sigma(t)\, z(s, t), \qquad z(s, t) \sim \mathcal N(0, 1)
+
+    :math:`z` is a *stateless* function of the seed :math:`s` and the step :math:`t` (a
+    counter-based hash, see :func:`lrdecay._xp.normal_numpy`): evaluating the same step twice, in
+    any order, on any machine, or after a resume, gives the same number. Add it to another schedule
+    (``schedule + noise``) to make a noisy schedule.
+
+    Args:
+        std: The standard deviation :math:`\sigma(t)`: a number or a schedule.
+        seed: Any non-negative integer.
+
+    Example:
+        >>> from lrdecay import GaussianNoise
+        >>> n = GaussianNoise(std=0.1, seed=7)
+        >>> n(3) == n(3)
+        True
+    """
+
+    std: Schedule
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _set(self, "std", check_schedule("GaussianNoise", "std", self.std))
+        _set(self, "seed", check_int("GaussianNoise", "seed", self.seed, minimum=0))
+
+    def _value(self, t: Any, xp: Any) -> Any:
+        return self.std._value(t, xp) * xp.normal(self.seed, t)
+
+    @property
+    def total_steps(self) -> float | None:
+        return None
