@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -35,7 +36,35 @@ _BLOCK = 1 << 14
 _F32_EXACT = 1 << 24
 _MAX_STEP = 1 << 53
 
+_PARALLEL_MIN = 1 << 20
+_POOL: Any = None
+
 _REGISTRY: dict[str, type[Schedule]] = {}
+
+
+def _threads() -> int:
+    """Threads for large arrays: ``LRDECAY_NUM_THREADS`` or the CPUs this process may use."""
+    setting = os.environ.get("LRDECAY_NUM_THREADS", "")
+    if setting.strip():
+        try:
+            return max(1, int(setting))
+        except ValueError:
+            raise ValueError(
+                f"LRDECAY_NUM_THREADS must be a positive integer, got {setting!r}"
+            ) from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool(workers: int) -> Any:
+    global _POOL
+    if _POOL is None or _POOL._max_workers < workers:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lrdecay")
+    return _POOL
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -258,10 +287,26 @@ class Schedule:
         out = np.empty(steps.shape, dtype=out_dtype)
         flat_in = steps.reshape(-1)
         flat_out = out.reshape(-1)
-        with np.errstate(all="ignore"):
-            for start in range(0, flat_in.size, _BLOCK):
-                t = flat_in[start : start + _BLOCK].astype(work)
-                flat_out[start : start + _BLOCK] = self._value(t, NUMPY)
+
+        def fill(begin: int, end: int) -> None:
+            with np.errstate(all="ignore"):
+                for start in range(begin, end, _BLOCK):
+                    stop = min(start + _BLOCK, end)
+                    flat_out[start:stop] = self._value(flat_in[start:stop].astype(work), NUMPY)
+
+        workers = _threads() if flat_in.size >= _PARALLEL_MIN else 1
+        if workers == 1:
+            fill(0, flat_in.size)
+        else:
+            # NumPy releases the GIL inside each operation: split the blocks between threads.
+            span = -(-flat_in.size // (workers * _BLOCK)) * _BLOCK
+            pool = _pool(workers)
+            jobs = [
+                pool.submit(fill, a, min(a + span, flat_in.size))
+                for a in range(0, flat_in.size, span)
+            ]
+            for job in jobs:
+                job.result()
         return out
 
     # -- algebra -------------------------------------------------------------------------------

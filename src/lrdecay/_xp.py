@@ -13,6 +13,9 @@ and ``xp`` is one of the namespaces below. Only these names may be used in a for
 ``maximum``
 ``where(c, a, b)`` ``a`` where ``c`` else ``b`` (both branches are evaluated: keep them finite)
 ``normal(s, t)``   a standard-normal number that is a pure function of ``(seed s, step t)``
+``bounds(t)``     ``(min, max)`` of ``t`` as Python floats when the values are concrete (NumPy,
+                   Python), ``None`` when they are not (traced tensors, empty arrays). Combinators
+                   use it only to skip work: the result never depends on it.
 ``scalar``         ``True`` when ``t`` is a single Python float
 =================  ==========================================================================
 
@@ -84,6 +87,7 @@ class Namespace:
     """A bundle of elementwise functions over one kind of step value."""
 
     __slots__ = (
+        "bounds",
         "ceil",
         "cos",
         "exp",
@@ -123,6 +127,7 @@ SCALAR: Any = Namespace(
     maximum=max,
     where=lambda c, a, b: a if c else b,
     normal=lambda seed, t: float(normal_numpy(seed, t)),
+    bounds=lambda t: (t, t),
 )
 
 NUMPY: Any = Namespace(
@@ -139,4 +144,5 @@ NUMPY: Any = Namespace(
     maximum=np.maximum,
     where=np.where,
     normal=lambda seed, t: normal_numpy(seed, t).astype(np.result_type(t, np.float32)),
+    bounds=lambda t: (float(t.min()), float(t.max())) if t.size else None,
 )

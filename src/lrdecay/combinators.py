@@ -8,6 +8,7 @@ so a warm-up is a :class:`Join` and nothing else: there is exactly one formula f
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from typing import Any
@@ -38,6 +39,13 @@ __all__ = [
 
 def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
+
+
+def _segments(node: Join, bounds: tuple[float, float]) -> tuple[int, int]:
+    """The indices of the first and last segments that steps in ``bounds`` fall in."""
+    return bisect.bisect_right(node.boundaries, bounds[0]), bisect.bisect_right(
+        node.boundaries, bounds[1]
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,13 +88,22 @@ class Join(Schedule):
         _set(self, "boundaries", boundaries)
 
     def _value(self, t: Any, xp: Any) -> Any:
-        starts = (0, *self.boundaries)
-        last = starts[-1]
-        result = self.schedules[-1]._value(xp.maximum(t - last, 0.0), xp)
-        for i in range(len(self.boundaries) - 1, -1, -1):
-            start = starts[i]
-            local = t if start == 0 else xp.maximum(t - start, 0.0)
-            result = xp.where(t < self.boundaries[i], self.schedules[i]._value(local, xp), result)
+        bounds = xp.bounds(t)
+        # Only the segments the steps fall in are evaluated (all of them when t is traced).
+        first, last = (0, len(self.boundaries)) if bounds is None else _segments(self, bounds)
+        lowest = -math.inf if bounds is None else bounds[0]
+
+        def local(i: int) -> Any:
+            start = self.boundaries[i - 1] if i else 0
+            if start == 0:
+                return t
+            return t - start if lowest >= start else xp.maximum(t - start, 0.0)
+
+        result = self.schedules[last]._value(local(last), xp)
+        for i in range(last - 1, first - 1, -1):
+            result = xp.where(
+                t < self.boundaries[i], self.schedules[i]._value(local(i), xp), result
+            )
         return result
 
     @property

@@ -9,6 +9,7 @@ Past its horizon a curve holds its final value unless its docstring says otherwi
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from typing import Any
@@ -117,9 +118,14 @@ class Piecewise(Schedule):
         _set(self, "values", values)
 
     def _value(self, t: Any, xp: Any) -> Any:
-        result: Any = self.values[-1]
-        for b, v in zip(reversed(self.boundaries), reversed(self.values[:-1]), strict=True):
-            result = xp.where(t < b, v, result)
+        bounds = xp.bounds(t)
+        first, last = 0, len(self.boundaries)
+        if bounds is not None:  # only the pieces the steps fall in
+            first = bisect.bisect_right(self.boundaries, bounds[0])
+            last = bisect.bisect_right(self.boundaries, bounds[1])
+        result: Any = self.values[last]
+        for i in range(last - 1, first - 1, -1):
+            result = xp.where(t < self.boundaries[i], self.values[i], result)
         return result
 
     @property

@@ -3,14 +3,18 @@
 Run as a subprocess (``python tests/parity/tf_reference.py``); it does not import ``lrdecay``.
 The protocol is JSON lines:
 
-* on start it prints ``{"ready": true, "tf_version": "2.21.0", "pid": ...}``;
-* each stdin line is a request
-  ``{"schedule": NAME, "params": {...}, "steps": [int, ...]}``, optionally with
-  ``"method": "auto" | "map_fn" | "feed"`` (default ``"auto"``), ``"seed": int`` (graph-level
-  random seed, only useful for ``noisy_linear_cosine_decay``) and ``"id"`` (echoed back);
-* each request gets one response line, ``{"values": [float, ...], "method": "map_fn" | "feed"}``
-  or ``{"error": "ExcType: message"}``; the worker keeps serving after an error and exits at
-  end of input.
+* on start it prints ``{"ready": true, "tf_version": "2.21.0", "pid": ...}`` (or
+  ``{"ready": false, "error": ...}`` if TensorFlow cannot be imported, then exits);
+* each stdin line is a request ``{"schedule": NAME, "params": {...}, "steps": [int, ...]}`` with
+  optional keys ``"companions": [{"schedule": ..., "params": ...}, ...]`` (more schedules built in
+  the same graph, see below), ``"method": "auto" | "map_fn" | "feed"`` (default ``"auto"``),
+  ``"seed": int`` (graph-level random seed, only useful for ``noisy_linear_cosine_decay``) and
+  ``"id"`` (echoed back);
+* each request gets one response line,
+  ``{"values": [float, ...], "method": "map_fn" | "feed"}`` (plus
+  ``"companion_values": [[float, ...], ...]`` when companions were given) or
+  ``{"error": "ExcType: message"}``; the worker keeps serving after an error and exits at end of
+  input.  Nothing else is ever written to stdout (TF's own output is diverted to stderr).
 
 ``NAME`` is a ``tf.compat.v1.train`` function (``piecewise_constant`` or its alias
 ``piecewise_constant_decay``, ``exponential_decay``, ``natural_exp_decay``,
@@ -18,7 +22,9 @@ The protocol is JSON lines:
 ``noisy_linear_cosine_decay``, ``cosine_decay_restarts``), called with TF's own argument names
 except the step argument, or one of the seed article's three custom functions
 (``exponential_decay_with_burnin``, ``piecewise_with_warmup``, ``cosine_decay_with_warmup``),
-copied below verbatim.
+copied below verbatim.  Values are float32 (int32 for integer ``values`` of piecewise_constant)
+widened exactly to Python floats; JSON carries them exactly (NaN/Infinity as Python's json
+writes them).
 
 Evaluation is TF 1 graph mode, as in the seed: ``tf.compat.v1.disable_v2_behavior()`` (which is
 process-wide, hence this separate process), a fresh ``tf.Graph`` and one ``tf.Session`` (default
@@ -28,8 +34,20 @@ step an int64 scalar placeholder, like the seed's global-step variable fed throu
 parameters and gives the result dtype); then all steps are evaluated in a single ``sess.run`` by
 ``tf.map_fn`` over an int64 vector, applying the same scalar-step function inside the graph
 (``"map_fn"``).  If the mapped graph cannot be built or run, each step is fed to the placeholder
-in turn (``"feed"``), which is exactly the seed's loop and can also be forced per request.
-Float32 results are widened exactly to Python floats.
+in turn (``"feed"``), which is exactly the seed's loop and can also be forced per request.  The
+two give bit-identical values for every schedule here (checked by the tests, steps up to 2**40).
+
+Why ``companions``: Grappler's constant folding rewrites ``x / c`` as ``x * (1/c)`` and then
+pushes constants through multiplications (``pi * (x * (1/c))`` becomes ``x * (pi * (1/c))``),
+apparently only when the intermediate node has a single consumer.  When several schedules are
+built on the same step in one graph, identical subexpressions (e.g.
+``min(step, decay_steps) / decay_steps``) are merged and gain several consumers, so a schedule's
+float32 values depend on what else is in the graph: ``cosine_decay`` alone differs from
+``cosine_decay`` next to a ``polynomial_decay`` with the same ``decay_steps`` in ~10 % of the
+steps, by up to 164 ulps (1.4e-7 x the rate; linear_cosine_decay up to 3.3e-7).  The
+seed's scripts build two or three schedules per graph (cosine_decay alone), and
+``tf_golden_seed.json`` was produced with all its schedules in one graph; a request reproduces
+such a graph by listing the other schedules as companions.
 """
 
 from __future__ import annotations
@@ -262,16 +280,36 @@ def _to_floats(array: Any) -> list[float]:
     return [float(v) for v in np.asarray(array).astype(np.float64).reshape(-1)]
 
 
+def parse_spec(spec: Any, where: str) -> tuple[str, dict[str, Any]]:
+    """Check one ``{"schedule": NAME, "params": {...}}`` object and return it as a pair."""
+    if not isinstance(spec, dict):
+        raise RequestError(f"{where} must be a JSON object")
+    schedule = spec.get("schedule")
+    params = spec.get("params", {})
+    if not isinstance(schedule, str):
+        raise RequestError(f"{where}: 'schedule' must be a string")
+    if not isinstance(params, dict):
+        raise RequestError(f"{where}: 'params' must be an object")
+    return schedule, params
+
+
+def _build_all(specs: Sequence[tuple[str, dict[str, Any]]], global_step: Any) -> list[Any]:
+    """Build every schedule of ``specs`` on the same step tensor, in order."""
+    return [build_schedule(schedule, params, global_step) for schedule, params in specs]
+
+
 def evaluate(
-    schedule: str,
-    params: dict[str, Any],
+    specs: Sequence[tuple[str, dict[str, Any]]],
     steps: Sequence[int],
     method: str = "auto",
     seed: int | None = None,
-) -> tuple[list[float], str]:
-    """Evaluate ``schedule`` at every step in TF 1 graph mode; return the values and the method.
+) -> tuple[list[list[float]], str]:
+    """Evaluate schedules at every step in one TF 1 graph; return their values and the method.
 
-    Raises whatever TensorFlow (or the seed's code) raises for bad parameters.
+    All schedules in ``specs`` are built on the same global step in the same graph and fetched
+    together, as when a script builds several schedules (the seed's scripts build two or three);
+    Grappler then sees them all at once, which can change float32 results (see the module
+    docstring).  Raises whatever TensorFlow (or the seed's code) raises for bad parameters.
     """
     if method not in METHODS:
         raise RequestError(f"method must be one of {METHODS}, not {method!r}")
@@ -281,34 +319,37 @@ def evaluate(
         if seed is not None:
             tf.set_random_seed(seed)
         global_step = tf.placeholder(tf.int64, shape=[], name="global_step")
-        scalar_rate = build_schedule(schedule, params, global_step)
-        if scalar_rate.shape.rank != 0:
-            raise RequestError(f"schedule gave shape {scalar_rate.shape}, not a scalar")
-        mapped_rate = None
+        scalar_rates = _build_all(specs, global_step)
+        for (schedule, _), rate in zip(specs, scalar_rates, strict=True):
+            if rate.shape.rank != 0:
+                raise RequestError(f"{schedule} gave shape {rate.shape}, not a scalar")
+        mapped_rates = None
         steps_input = None
         if method != "feed":
             try:
                 steps_input = tf.placeholder(tf.int64, shape=[None], name="global_steps")
-                mapped_rate = tf.map_fn(
-                    lambda step: build_schedule(schedule, params, step),
+                mapped_rates = tf.map_fn(
+                    lambda step: tuple(_build_all(specs, step)),
                     steps_input,
-                    dtype=scalar_rate.dtype,
+                    dtype=tuple(rate.dtype for rate in scalar_rates),
                     parallel_iterations=PARALLEL_ITERATIONS,
                     back_prop=False,
                 )
             except Exception:
                 if method == "map_fn":
                     raise
-                mapped_rate = None
+                mapped_rates = None
     with tf.Session(graph=graph) as sess:
-        if mapped_rate is not None:
+        if mapped_rates is not None:
             try:
-                return _to_floats(sess.run(mapped_rate, {steps_input: step_array})), "map_fn"
+                results = sess.run(list(mapped_rates), {steps_input: step_array})
+                return [_to_floats(result) for result in results], "map_fn"
             except Exception:
                 if method == "map_fn":
                     raise
-        run_step = sess.make_callable(scalar_rate, feed_list=[global_step])
-        return [float(run_step(step)) for step in step_array.tolist()], "feed"
+        run_step = sess.make_callable(scalar_rates, feed_list=[global_step])
+        rows = [run_step(step) for step in step_array.tolist()]
+        return [[float(row[k]) for row in rows] for k in range(len(specs))], "feed"
 
 
 def handle(line: str) -> dict[str, Any]:
@@ -320,25 +361,22 @@ def handle(line: str) -> dict[str, Any]:
             raise RequestError("a request must be a JSON object")
         if "id" in request:
             response["id"] = request["id"]
-        schedule = request.get("schedule")
-        params = request.get("params", {})
+        specs = [parse_spec(request, "the request")]
+        companions = request.get("companions", [])
+        if not isinstance(companions, list):
+            raise RequestError("'companions' must be a list")
+        specs += [parse_spec(c, f"companions[{i}]") for i, c in enumerate(companions)]
         steps = request.get("steps")
-        if not isinstance(schedule, str):
-            raise RequestError("'schedule' must be a string")
-        if not isinstance(params, dict):
-            raise RequestError("'params' must be an object")
         if not isinstance(steps, list) or not all(
             isinstance(s, int) and not isinstance(s, bool) for s in steps
         ):
             raise RequestError("'steps' must be a list of integers")
         values, method = evaluate(
-            schedule,
-            params,
-            steps,
-            method=request.get("method", "auto"),
-            seed=request.get("seed"),
+            specs, steps, method=request.get("method", "auto"), seed=request.get("seed")
         )
-        response["values"] = values
+        response["values"] = values[0]
+        if companions:
+            response["companion_values"] = values[1:]
         response["method"] = method
     except Exception as exc:
         response["error"] = f"{type(exc).__name__}: {exc}"
