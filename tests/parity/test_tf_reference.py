@@ -137,6 +137,11 @@ def test_rejected_request_raises_and_worker_keeps_serving(tf_worker: TFWorker) -
         tf_worker.evaluate("no_such_schedule", {}, [0])
     with pytest.raises(TFError, match="TypeError"):
         tf_worker.evaluate("exponential_decay", {"learning_rate": 0.1, "bogus": 1}, [0])
+    # Raised when the graph runs, not when it is built (tf.case's exclusivity assertion).
+    with pytest.raises(TFError, match="InvalidArgumentError"):
+        tf_worker.evaluate(
+            "piecewise_constant", {"boundaries": [10, 5], "values": [1.0, 2.0, 3.0]}, [0, 7]
+        )
     values = tf_worker.evaluate(
         "piecewise_constant", {"boundaries": [10], "values": [1.0, 0.5]}, [0, 10, 11]
     )
@@ -172,3 +177,11 @@ def test_seed_quirks_are_kept(tf_worker: TFWorker) -> None:
 def test_empty_steps(tf_worker: TFWorker) -> None:
     """No steps gives no values (the parameters are still checked)."""
     assert tf_worker.evaluate("cosine_decay", {"learning_rate": 0.1, "decay_steps": 10}, []) == []
+
+
+def test_noisy_schedule_is_repeatable_with_a_seed(tf_worker: TFWorker) -> None:
+    """``noisy_linear_cosine_decay`` with a graph seed gives the same noise on every request."""
+    params = {"learning_rate": 0.1, "decay_steps": 100}
+    first = tf_worker.evaluate("noisy_linear_cosine_decay", params, range(0, 100, 7), seed=3)
+    second = tf_worker.evaluate("noisy_linear_cosine_decay", params, range(0, 100, 7), seed=3)
+    assert first == second

@@ -1,3 +1,5 @@
+# The seed's functions below are kept verbatim, hence untyped:
+# mypy: disable-error-code="no-untyped-def,no-untyped-call"
 """TensorFlow reference worker for the parity tests: TF 1 schedules, evaluated as the seed ran them.
 
 Run as a subprocess (``python tests/parity/tf_reference.py``); it does not import ``lrdecay``.
@@ -8,7 +10,8 @@ The protocol is JSON lines:
 * each stdin line is a request ``{"schedule": NAME, "params": {...}, "steps": [int, ...]}`` with
   optional keys ``"companions": [{"schedule": ..., "params": ...}, ...]`` (more schedules built in
   the same graph, see below), ``"method": "auto" | "map_fn" | "feed"`` (default ``"auto"``),
-  ``"seed": int`` (graph-level random seed, only useful for ``noisy_linear_cosine_decay``) and
+  ``"seed": int`` (graph-level random seed for ``noisy_linear_cosine_decay``, whose values
+  are then repeatable, though the ``"map_fn"`` and ``"feed"`` methods draw different noise) and
   ``"id"`` (echoed back);
 * each request gets one response line,
   ``{"values": [float, ...], "method": "map_fn" | "feed"}`` (plus
@@ -323,6 +326,8 @@ def evaluate(
         for (schedule, _), rate in zip(specs, scalar_rates, strict=True):
             if rate.shape.rank != 0:
                 raise RequestError(f"{schedule} gave shape {rate.shape}, not a scalar")
+        # Iterations sharing a random op in parallel would draw its samples in a racy order.
+        random = any("Random" in op.type for op in graph.get_operations())
         mapped_rates = None
         steps_input = None
         if method != "feed":
@@ -332,7 +337,7 @@ def evaluate(
                     lambda step: tuple(_build_all(specs, step)),
                     steps_input,
                     dtype=tuple(rate.dtype for rate in scalar_rates),
-                    parallel_iterations=PARALLEL_ITERATIONS,
+                    parallel_iterations=1 if random else PARALLEL_ITERATIONS,
                     back_prop=False,
                 )
             except Exception:
@@ -379,8 +384,15 @@ def handle(line: str) -> dict[str, Any]:
             response["companion_values"] = values[1:]
         response["method"] = method
     except Exception as exc:
-        response["error"] = f"{type(exc).__name__}: {exc}"
+        response["error"] = error_text(exc)
     return response
+
+
+def error_text(exc: BaseException) -> str:
+    """``"ExcType: message"``, without the Python stack listings TF puts in graph errors."""
+    text = str(exc).split("\nOriginal stack trace for", 1)[0]
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith('File "')]
+    return f"{type(exc).__name__}: " + "\n".join(lines).strip()
 
 
 def _protocol_stream() -> IO[str]:
