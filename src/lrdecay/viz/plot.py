@@ -1,0 +1,484 @@
+"""Plot schedules to PNG files with matplotlib (Agg), fast enough to draw dozens in a second.
+
+:func:`plot_schedules` draws one or more named schedules over a step range. :class:`Plotter` is
+the engine behind it: one matplotlib ``Figure`` on an Agg canvas, reused from plot to plot. When
+consecutive plots share their axes (same limits and labels), the axes, ticks and grid are drawn
+once and restored from a saved background, and only the curves, legend and title are drawn again;
+the pixels then go straight to a PNG encoder at a fast compression level (:func:`save_png`).
+
+matplotlib is imported when a :class:`Plotter` is created, never when this module is imported,
+and no global matplotlib state is touched: no ``pyplot``, no ``matplotlib.use``, no ``rcParams``
+changes (every style choice is set on the artists themselves).
+
+Example:
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import lrdecay
+    >>> from lrdecay.viz.plot import plot_schedules
+    >>> cosine = lrdecay.warmup(lrdecay.Cosine(init_value=0.1, decay_steps=900), steps=100)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = plot_schedules({"warm-up + cosine": cosine}, Path(tmp) / "cosine.png")
+    ...     path.read_bytes()[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lrdecay._core import Schedule
+
+__all__ = ["PALETTE", "Plotter", "default_steps", "plot_schedules", "save_png"]
+
+_PIP_HINT = "pip install 'lrdecay[plot]'"
+
+PALETTE = (
+    "#1f6fb5",
+    "#e8730c",
+    "#2a9d4a",
+    "#d33a3a",
+    "#8059b8",
+    "#8c5a4b",
+    "#d957a8",
+    "#6e6e6e",
+    "#a7a21c",
+    "#1aa9b8",
+)
+"""Line colours, in order (a slightly deeper take on matplotlib's ``tab10``)."""
+
+MAX_POINTS = 8192
+"""Longer step ranges are drawn through this many evenly spaced steps (below pixel resolution)."""
+
+Curve = tuple[Any, Any]
+"""``(x, y)``: two equally long 1-D array-likes."""
+
+_INK = "#262626"
+_MUTED = "#6b6b6b"
+_RULE = "#b8b8b8"
+_GRID = "#e8e8e8"
+
+
+def _matplotlib() -> tuple[Any, Any, Any]:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter
+    except ImportError as error:
+        raise ImportError(f"plotting needs matplotlib: {_PIP_HINT}") from error
+    return Figure, FigureCanvasAgg, FuncFormatter
+
+
+def _step_label(value: float, _position: Any = None) -> str:
+    """Tick label of a step: ``0``, ``2,500``, ``1.5M``."""
+    if abs(value) >= 1_000_000:
+        return f"{value / 1e6:,.6g}M"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _auto_limits(curves: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[Any, Any]:
+    """``(xlim, ylim)`` covering every curve, with headroom above for the legend."""
+    xs = [x for x, _ in curves if x.size]
+    ys = [y[np.isfinite(y)] for _, y in curves]
+    ys = [y for y in ys if y.size]
+    if xs:
+        x_lo = min(float(x.min()) for x in xs)
+        x_hi = max(float(x.max()) for x in xs)
+    else:
+        x_lo, x_hi = 0.0, 1.0
+    if x_hi <= x_lo:
+        x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
+    if ys:
+        y_lo = min(float(y.min()) for y in ys)
+        y_hi = max(float(y.max()) for y in ys)
+    else:
+        y_lo, y_hi = 0.0, 1.0
+    # Room above the data for the legend in the upper right: about 6% of the axes per entry.
+    share = min(0.05 + 0.065 * len(curves), 0.6)
+    return (x_lo, x_hi), padded_ylim(y_lo, y_hi, headroom=max(0.16, share / (1 - share)))
+
+
+def padded_ylim(y_min: float, y_max: float, *, headroom: float = 0.16) -> tuple[float, float]:
+    """y limits for data in ``[y_min, y_max]``: from 0 when all is >= 0, with room above.
+
+    Args:
+        y_min: The smallest value shown.
+        y_max: The largest value shown.
+        headroom: Space above ``y_max`` (for the legend), as a fraction of the data's span.
+
+    Example:
+        >>> from lrdecay.viz.plot import padded_ylim
+        >>> padded_ylim(0.0001, 0.01)
+        (0.0, 0.0116)
+    """
+    lo = 0.0 if y_min >= 0 else y_min
+    span = y_max - lo
+    if span <= 0:
+        span = abs(y_max) or 1.0
+    hi = y_max + headroom * span
+    if y_min < 0:
+        lo = y_min - 0.04 * span
+    return (lo, float(f"{hi:.6g}"))
+
+
+class Plotter:
+    """A reusable figure that renders line plots of curves to RGBA pixels and PNG files.
+
+    Not thread-safe: use one per thread. Rendering is fastest when consecutive calls pass the
+    same ``xlim``, ``ylim`` and axis labels: the axes are then drawn once and reused.
+
+    Args:
+        width: Figure width in inches.
+        height: Figure height in inches.
+        dpi: Pixels per inch (the PNG is ``width * dpi`` by ``height * dpi`` pixels).
+
+    Raises:
+        ImportError: If matplotlib is not installed.
+
+    Example:
+        >>> import numpy as np
+        >>> from lrdecay.viz.plot import Plotter
+        >>> x = np.arange(100)
+        >>> pixels = Plotter(width=4, height=3, dpi=50).render({"lr": (x, 0.9 ** x)}, title="demo")
+        >>> pixels.shape, pixels.dtype
+        ((150, 200, 4), dtype('uint8'))
+    """
+
+    def __init__(self, *, width: float = 8.0, height: float = 4.5, dpi: float = 100) -> None:
+        for name, value in (("width", width), ("height", height), ("dpi", dpi)):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"Plotter: {name} must be a number, got {value!r}")
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(f"Plotter: {name} must be > 0, got {value!r}")
+        if width * dpi > 10_000 or height * dpi > 10_000:
+            raise ValueError(
+                f"Plotter: {width * dpi:.0f} x {height * dpi:.0f} pixels is too large "
+                "(at most 10,000 each way)"
+            )
+        figure_class, canvas_class, formatter = _matplotlib()
+        self._figure = figure_class(figsize=(width, height), dpi=dpi, facecolor="white")
+        self._canvas = canvas_class(self._figure)
+        # Fixed margins in inches (no layout engine: it would re-measure text on every draw).
+        left, right, bottom, top = 0.9, 0.3, 0.6, 0.55
+        ax = self._figure.add_axes(
+            (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+        )
+        ax.set_facecolor("white")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color(_RULE)
+        ax.tick_params(colors=_RULE, labelcolor=_INK, labelsize=9, length=4)
+        ax.grid(True, color=_GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.xaxis.set_major_formatter(formatter(_step_label))
+        ax.yaxis.get_offset_text().set(color=_MUTED, fontsize=9)
+        self._title = ax.text(
+            0.0,
+            1.0 + 0.18 / (height - bottom - top),
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=13,
+            fontweight="bold",
+            parse_math=False,
+            color=_INK,
+        )
+        self._ax = ax
+        self._lines: list[Any] = []
+        self._legend: Any = None
+        self._background: Any = None
+        self._background_key: Any = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` of the rendered image in pixels."""
+        width, height = self._canvas.get_width_height()
+        return int(width), int(height)
+
+    def render(
+        self,
+        curves: Mapping[str, Curve],
+        *,
+        title: str = "",
+        xlim: tuple[float, float] | None = None,
+        ylim: tuple[float, float] | None = None,
+        xlabel: str = "step",
+        ylabel: str = "learning rate",
+    ) -> np.ndarray:
+        """Draw ``curves`` and return the image as a ``(height, width, 4)`` ``uint8`` RGBA array.
+
+        Args:
+            curves: ``{label: (x, y)}``, drawn in order, one colour each, named in the legend.
+            title: The title above the axes.
+            xlim: x-axis limits; default: the range of the curves' x.
+            ylim: y-axis limits; default: from 0 (or the minimum if negative) to the maximum,
+                with headroom for the legend.
+            xlabel: The x-axis label.
+            ylabel: The y-axis label.
+        """
+        data = _curves(curves)
+        if xlim is None or ylim is None:
+            auto_x, auto_y = _auto_limits(data)
+            xlim = auto_x if xlim is None else xlim
+            ylim = auto_y if ylim is None else ylim
+        xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
+        ax = self._ax
+
+        labels = list(curves)
+        for line in self._lines[len(data) :]:
+            line.remove()
+        del self._lines[len(data) :]
+        for i, (x, y) in enumerate(data):
+            if i < len(self._lines):
+                self._lines[i].set_data(x, y)
+            else:
+                color = PALETTE[i % len(PALETTE)]
+                self._lines.append(ax.plot(x, y, color=color, linewidth=2.0)[0])
+        if self._legend is not None and len(self._legend.get_texts()) == len(labels):
+            for text, label in zip(self._legend.get_texts(), labels, strict=True):
+                text.set_text(label)
+        else:
+            if self._legend is not None:
+                self._legend.remove()
+            self._legend = ax.legend(
+                self._lines,
+                labels,
+                loc="upper right",
+                fontsize=9,
+                frameon=True,
+                framealpha=0.92,
+                edgecolor=_GRID,
+                fancybox=False,
+                labelcolor=_INK,
+            )
+            for text in self._legend.get_texts():
+                text.set_parse_math(False)  # labels are plain text: "$" is a dollar sign
+        self._title.set_text(str(title))
+
+        key = (xlim, ylim, str(xlabel), str(ylabel))
+        dynamic = [*self._lines, self._legend, self._title]
+        if key != self._background_key:
+            ax.set_xlim(xlim)
+            ax.set_ylim(ylim)
+            ax.set_xlabel(xlabel, fontsize=10, color=_MUTED)
+            ax.set_ylabel(ylabel, fontsize=10, color=_MUTED)
+            for artist in dynamic:
+                artist.set_visible(False)
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self._figure.bbox)
+            self._background_key = key
+            for artist in dynamic:
+                artist.set_visible(True)
+        else:
+            self._canvas.restore_region(self._background)
+        for artist in dynamic:
+            ax.draw_artist(artist)
+        return np.array(self._canvas.buffer_rgba(), copy=True)
+
+    def save(
+        self,
+        curves: Mapping[str, Curve],
+        path: str | os.PathLike[str],
+        **options: Any,
+    ) -> Path:
+        """:meth:`render` ``curves`` (with ``options``) and write them to the PNG file ``path``."""
+        return save_png(self.render(curves, **options), path)
+
+    def close(self) -> None:
+        """Release the figure's artists (the object is unusable afterwards)."""
+        self._figure.clear()
+        self._lines, self._legend, self._background = [], None, None
+
+
+def _limits(name: str, limits: Any) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in limits)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair of numbers, got {limits!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be two finite numbers, low < high, got {limits!r}")
+    return lo, hi
+
+
+def _curves(curves: Mapping[str, Curve]) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError("curves must be a non-empty mapping {label: (x, y)}")
+    out = []
+    for label, curve in curves.items():
+        if not isinstance(label, str):
+            raise TypeError(f"curve labels must be strings, got {label!r}")
+        if not isinstance(curve, tuple | list) or len(curve) != 2:
+            raise TypeError(f"curve {label!r} must be an (x, y) pair")
+        x = np.asarray(curve[0], dtype=np.float64)
+        y = np.asarray(curve[1], dtype=np.float64)
+        if x.ndim != 1 or x.shape != y.shape:
+            raise ValueError(
+                f"curve {label!r}: x and y must be 1-D and equally long, got {x.shape}, {y.shape}"
+            )
+        out.append((x, y))
+    return out
+
+
+def save_png(pixels: np.ndarray, path: str | os.PathLike[str], *, compress_level: int = 1) -> Path:
+    """Write an RGB or RGBA ``uint8`` image of shape ``(height, width, 3 or 4)`` to a PNG file.
+
+    RGBA images are written as RGB (alpha dropped): the plots are drawn on an opaque background.
+
+    Uses Pillow (a matplotlib dependency), which releases the GIL while it compresses, so a
+    thread can encode one image while the next is drawn. Level 1 compression is several times
+    faster than the default level 6 and, for line plots, barely larger.
+
+    Args:
+        pixels: The image, e.g. from :meth:`Plotter.render`.
+        path: The file to write (its folder must exist).
+        compress_level: zlib level, 0 (none) to 9 (smallest, slowest).
+    """
+    try:
+        from PIL import Image
+    except ImportError as error:
+        raise ImportError(f"writing PNG files needs Pillow: {_PIP_HINT}") from error
+    array = np.asarray(pixels)
+    if array.dtype != np.uint8 or array.ndim != 3 or array.shape[2] not in (3, 4):
+        raise ValueError(
+            f"pixels must be a (height, width, 3 or 4) uint8 array, got {array.dtype} {array.shape}"
+        )
+    if not isinstance(compress_level, int) or not 0 <= compress_level <= 9:
+        raise ValueError(f"compress_level must be an integer 0 to 9, got {compress_level!r}")
+    target = Path(path)
+    image = Image.fromarray(np.ascontiguousarray(array), "RGBA" if array.shape[2] == 4 else "RGB")
+    if image.mode == "RGBA":
+        image = image.convert("RGB")
+    image.save(target, format="PNG", compress_level=compress_level)
+    return target
+
+
+# --------------------------------------------------------------------------- schedules
+def default_steps(schedules: Iterable[Schedule], steps: Any = None) -> np.ndarray:
+    """The steps to plot ``schedules`` at, as an ``int64`` array.
+
+    ``steps`` may be ``None`` (from 0 to 10% past the longest natural horizon, or to 1,000 if
+    no schedule has one), an ``int`` ``n`` (steps ``0 .. n-1``), a ``range`` or a 1-D sequence of
+    non-negative integers. Ranges longer than :data:`MAX_POINTS` are thinned evenly (ends kept).
+
+    Example:
+        >>> import lrdecay
+        >>> from lrdecay.viz.plot import default_steps
+        >>> s = default_steps([lrdecay.Cosine(init_value=1.0, decay_steps=100)])
+        >>> int(s[0]), int(s[-1]), s.size
+        (0, 110, 111)
+    """
+    if steps is None:
+        horizons = [s.total_steps for s in schedules if s.total_steps is not None]
+        finite = [math.ceil(h) for h in horizons if math.isfinite(h) and h > 0]
+        stop = max(finite) + math.ceil(max(finite) / 10) + 1 if finite else 1000
+        array = np.arange(stop, dtype=np.int64)
+    elif isinstance(steps, int) and not isinstance(steps, bool):
+        if steps <= 0:
+            raise ValueError(f"steps must be > 0, got {steps}")
+        array = np.arange(steps, dtype=np.int64)
+    else:
+        array = np.asarray(steps)
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(f"steps must be a non-empty 1-D sequence, got shape {array.shape}")
+        if array.dtype.kind not in "iu":
+            raise TypeError(f"steps must be integers, got dtype {array.dtype}")
+        if array.min() < 0:
+            raise ValueError(f"steps must be >= 0, got {array.min()}")
+        array = array.astype(np.int64)
+    if array.size > MAX_POINTS:
+        pick = np.linspace(0, array.size - 1, MAX_POINTS).round().astype(np.int64)
+        array = array[np.unique(pick)]
+    return array
+
+
+def _named(schedules: Any) -> dict[str, Schedule]:
+    if isinstance(schedules, Schedule):
+        return {type(schedules).__name__: schedules}
+    items = schedules.items() if isinstance(schedules, Mapping) else schedules
+    try:
+        named = {str(label): schedule for label, schedule in items}
+    except (TypeError, ValueError):
+        raise TypeError(
+            "schedules must be a Schedule, a mapping {label: Schedule} or (label, Schedule) pairs"
+        ) from None
+    if not named:
+        raise ValueError("schedules must not be empty")
+    for label, schedule in named.items():
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule {label!r} must be a Schedule, got {schedule!r}")
+    return named
+
+
+def plot_schedules(
+    schedules: Schedule | Mapping[str, Schedule] | Iterable[tuple[str, Schedule]],
+    path: str | os.PathLike[str],
+    *,
+    steps: Any = None,
+    title: str | None = None,
+    xlabel: str = "step",
+    ylabel: str = "learning rate",
+    width: float = 8.0,
+    height: float = 4.5,
+    dpi: float = 100,
+) -> Path:
+    """Plot named schedules over a step range to the PNG file ``path``.
+
+    Args:
+        schedules: A schedule, a mapping ``{label: schedule}`` or ``(label, schedule)`` pairs;
+            the labels name the curves in the legend.
+        path: The PNG file to write (its folder is created if needed).
+        steps: The steps to draw (see :func:`default_steps`): ``None``, an ``int``, a ``range``
+            or a sequence of steps.
+        title: The title; default: the label of a single schedule, else "Learning-rate schedules".
+        xlabel: The x-axis label.
+        ylabel: The y-axis label.
+        width: Figure width in inches.
+        height: Figure height in inches.
+        dpi: Pixels per inch.
+
+    Returns:
+        The path written.
+
+    Raises:
+        NotADirectoryError: If the folder of ``path`` is a file.
+        TypeError, ValueError: If schedules or steps are malformed.
+        ImportError: If matplotlib is missing.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import lrdecay
+        >>> from lrdecay.viz.plot import plot_schedules
+        >>> schedules = {
+        ...     "cosine": lrdecay.Cosine(init_value=0.1, decay_steps=1000),
+        ...     "linear": lrdecay.linear(0.1, 0.0, 1000),
+        ... }
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = plot_schedules(schedules, Path(tmp) / "two.png", steps=1200, dpi=50)
+        ...     path.stat().st_size > 2000
+        True
+    """
+    named = _named(schedules)
+    xs = default_steps(named.values(), steps)
+    curves = {label: (xs, schedule(xs)) for label, schedule in named.items()}
+    if title is None:
+        title = next(iter(named)) if len(named) == 1 else "Learning-rate schedules"
+    target = Path(path)
+    parent = target.parent
+    if parent.exists() and not parent.is_dir():
+        raise NotADirectoryError(f"cannot write {str(target)!r}: {str(parent)!r} is not a folder")
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder")
+    parent.mkdir(parents=True, exist_ok=True)
+    plotter = Plotter(width=width, height=height, dpi=dpi)
+    try:
+        return plotter.save(curves, target, title=title, xlabel=xlabel, ylabel=ylabel)
+    finally:
+        plotter.close()

@@ -1,0 +1,176 @@
+"""The ``lrdecay`` command line: exit codes, output, errors without tracebacks, fast start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import lrdecay
+from lrdecay.cli import main
+from lrdecay.seed import SEED_FIGURES
+
+HEAVY = ("matplotlib", "PIL", "tensorboard", "tensorflow", "torch", "jax", "keras")
+
+
+def run_module(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lrdecay", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+# --------------------------------------------------------------------------- basics
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"lrdecay {lrdecay.__version__}\n"
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage: lrdecay" in out and "gallery" in out
+    assert main(["gallery", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--out" in out and "--quiet" in out and "./gallery" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "a command is required"),
+        (["paint"], "invalid choice: 'paint'"),
+        (["gallery", "--bogus"], "unrecognized arguments: --bogus"),
+        (["gallery", "--out"], "expected one argument"),
+        (["--verbose"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "usage: lrdecay" in captured.err and message in captured.err
+
+
+# --------------------------------------------------------------------------- gallery
+def test_gallery_to_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "my gallery"
+    assert main(["gallery", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert len(list(out.glob("*.png"))) == len(SEED_FIGURES)
+    assert (out / "index.html").is_file()
+    assert len(list((out / "tensorboard").glob("*/events.out.tfevents.*"))) == len(
+        {f.method for f in SEED_FIGURES}
+    )
+    # Progress on stderr, one summary line on stdout.
+    assert "[ 1/19] piecewise_decay" in captured.err
+    assert "[19/19] cosine_decay_with_warmup_hold_2000" in captured.err
+    assert captured.out.count("\n") == 1
+    assert str(out) in captured.out and " s " in captured.out
+
+
+def test_gallery_quiet_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gallery", "-o", str(tmp_path), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert (tmp_path / "index.html").is_file()
+
+
+def test_gallery_default_out_is_gallery_in_cwd(tmp_path: Path) -> None:
+    result = run_module("gallery", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
+    assert (tmp_path / "gallery" / "index.html").is_file()
+    assert (tmp_path / "gallery" / "piecewise_decay.png").is_file()
+
+
+def test_out_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "taken"
+    file.write_text("x")
+    assert main(["gallery", "--out", str(file)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err == f"lrdecay: error: cannot write the gallery: {str(file)!r} is not a folder\n"
+    )
+    assert file.read_text() == "x"
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root"
+)
+def test_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert main(["gallery", "--out", str(locked / "g")]) == 2
+    assert capsys.readouterr().err.startswith("lrdecay: error: Permission denied")
+
+
+def test_missing_matplotlib_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A real process where ``import matplotlib`` fails: a message, exit 2, no traceback."""
+    code = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None  # makes `import matplotlib` raise ImportError\n"
+        "from lrdecay.cli import main\n"
+        f"raise SystemExit(main(['gallery', '--out', {str(tmp_path / 'g')!r}]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert "matplotlib" in result.stderr
+    assert "pip install 'lrdecay[plot,tensorboard]'" in result.stderr
+    assert not (tmp_path / "g").exists()
+
+
+# --------------------------------------------------------------------------- entry points
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = run_module("--version")
+    assert (result.returncode, result.stdout) == (0, f"lrdecay {lrdecay.__version__}\n")
+    result = run_module("gallery", "--out", str(tmp_path / "x"), "--nope")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_console_script_if_installed() -> None:
+    script = Path(sys.executable).with_name("lrdecay")
+    if not script.exists():
+        pytest.skip("the lrdecay console script is not installed next to this Python")
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, f"lrdecay {lrdecay.__version__}\n")
+
+
+def test_start_up_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from lrdecay.cli import main\n"
+        "main(['--version'])\n"
+        "main(['gallery', '--help'])\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_os_errors_are_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import lrdecay.viz.gallery
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/somewhere/gallery")
+
+    monkeypatch.setattr(lrdecay.viz.gallery, "render_gallery", denied)
+    assert main(["gallery", "--out", "/somewhere/gallery"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "lrdecay: error: Permission denied: /somewhere/gallery\n",
+    )

@@ -1,0 +1,310 @@
+"""lrdecay.viz.gallery end to end (and the HTML report it writes, lrdecay.viz.report)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import importlib.util
+import re
+import struct
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from lrdecay.compat import tf1
+from lrdecay.seed import MAX_STEP, SEED_FIGURES, SUMMARY_STEP
+from lrdecay.viz.gallery import PIP_HINT, GalleryResult, render_gallery
+from lrdecay.viz.report import (
+    ReportEntry,
+    latex_to_text,
+    math_block,
+    render_report,
+    symbol_legend,
+    write_report,
+)
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("tensorboard")
+
+SEED_STEPS = np.arange(0, MAX_STEP, SUMMARY_STEP)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if tag == "img":
+            self.images.append(values["src"] or "")
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if values.get("id"):
+            self.ids.append(values["id"] or "")
+
+
+def parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[GalleryResult, list[str]]:
+    lines: list[str] = []
+    out = tmp_path_factory.mktemp("gallery") / "out"
+    return render_gallery(out, progress=lines.append), lines
+
+
+# --------------------------------------------------------------------------- images
+def test_one_valid_png_per_figure(built: tuple[GalleryResult, list[str]]) -> None:
+    result, _ = built
+    Image = pytest.importorskip("PIL.Image")
+    assert [p.name for p in result.images] == [f"{f.name}.png" for f in SEED_FIGURES]
+    assert sorted(p.name for p in result.out_dir.glob("*.png")) == sorted(
+        f"{f.name}.png" for f in SEED_FIGURES
+    )
+    digests = set()
+    for path in result.images:
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+        assert struct.unpack(">II", data[16:24]) == (800, 450)
+        assert 8_000 < len(data) < 200_000
+        with Image.open(path) as image:
+            image.verify()
+        digests.add(hashlib.sha256(data).hexdigest())
+    assert len(digests) == len(SEED_FIGURES)  # every figure shows something different
+
+
+def test_figures_share_their_axes(built: tuple[GalleryResult, list[str]]) -> None:
+    """Same axes everywhere: the pixels below the title and outside the curve area agree."""
+    result, _ = built
+    Image = pytest.importorskip("PIL.Image")
+    with Image.open(result.images[0]) as a, Image.open(result.images[-1]) as b:
+        left_a, left_b = np.asarray(a)[60:, :85], np.asarray(b)[60:, :85]  # y tick labels
+    np.testing.assert_array_equal(left_a, left_b)
+
+
+# --------------------------------------------------------------------------- TensorBoard
+@pytest.mark.slow  # TensorBoard's reader imports TensorFlow when it is installed (seconds)
+def test_tensorboard_runs_hold_every_curve(built: tuple[GalleryResult, list[str]]) -> None:
+    result, _ = built
+    module = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    methods = list(dict.fromkeys(f.method for f in SEED_FIGURES))
+    assert [p.parent.name for p in result.event_files] == methods
+    assert sorted(p.name for p in (result.out_dir / "tensorboard").iterdir()) == sorted(methods)
+    assert result.scalars == len(SEED_FIGURES) * SEED_STEPS.size == 38_000
+    for method in methods:
+        run = result.out_dir / "tensorboard" / method
+        assert len(list(run.glob("events.out.tfevents.*"))) == 1
+        acc = module.EventAccumulator(str(run), size_guidance={module.SCALARS: 0})
+        acc.Reload()
+        figures = [f for f in SEED_FIGURES if f.method == method]
+        assert sorted(acc.Tags()["scalars"]) == sorted(f.curve.tag for f in figures)
+        for figure in figures:
+            scalars = acc.Scalars(figure.curve.tag)
+            assert len(scalars) == 2000
+            assert [s.step for s in scalars] == SEED_STEPS.tolist()
+            got = np.array([s.value for s in scalars])
+            expected = figure.curve.schedule()(SEED_STEPS)
+            np.testing.assert_allclose(got, expected, rtol=2**-24, atol=0)
+            np.testing.assert_array_equal(got.astype(np.float32), expected.astype(np.float32))
+
+
+# --------------------------------------------------------------------------- index.html
+def test_index_shows_every_figure(built: tuple[GalleryResult, list[str]]) -> None:
+    result, _ = built
+    assert result.index == result.out_dir / "index.html"
+    page = result.index.read_text(encoding="utf-8")
+    parsed = parse(page)
+    assert parsed.images == [f"{f.name}.png" for f in SEED_FIGURES]
+    for source in parsed.images:
+        assert (result.out_dir / source).is_file()
+    for figure in SEED_FIGURES:
+        assert html.escape(figure.title) in page
+        assert figure.name in parsed.ids
+        assert f"tf1.{figure.curve.function}(" in page
+        assert f"<code>{html.escape(figure.curve.tag)}</code>" in page
+    # The formulas, readable and as LaTeX, from the tf1 docstrings.
+    assert "η" in page and "⌊t/T⌋" in page and r"\begin{cases}" in page
+    # Self-contained: nothing to fetch, nothing to run.
+    assert "script" not in parsed.tags
+    assert not [u for u in parsed.images + parsed.links if re.match(r"[a-z]+:", u)]
+
+
+# --------------------------------------------------------------------------- progress, result
+def test_progress_and_summary(built: tuple[GalleryResult, list[str]]) -> None:
+    result, lines = built
+    figure_lines = [line for line in lines if line.startswith("[") and "/19]" in line]
+    assert figure_lines == [f"[{i:>2}/19] {f.name}" for i, f in enumerate(SEED_FIGURES, start=1)]
+    assert any(line.startswith("[tensorboard]") for line in lines)
+    assert lines[-1].startswith("[report]")
+    summary = result.summary()
+    assert "19 figures" in summary and str(result.out_dir) in summary
+    assert re.search(r"in \d+\.\d\d s", summary)
+    for phase in ("evaluate", "tensorboard", "matplotlib", "render", "encode", "report"):
+        assert result.timings[phase] >= 0
+    assert result.seconds >= result.timings["render"]
+
+
+def test_progress_true_prints_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    render_gallery(tmp_path, progress=True, figures=SEED_FIGURES[:2])
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "[1/2] piecewise_decay" in captured.err
+    render_gallery(tmp_path, figures=SEED_FIGURES[:2])
+    assert capsys.readouterr() == ("", "")
+
+
+def test_rerun_replaces_rather_than_duplicates(tmp_path: Path) -> None:
+    figures = SEED_FIGURES[1:3]  # one run (exponential_decay), two tags
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("keep me")
+    first = render_gallery(tmp_path, figures=figures)
+    second = render_gallery(tmp_path, figures=figures)
+    run = tmp_path / "tensorboard" / "exponential_decay"
+    assert list(run.glob("events.out.tfevents.*")) == list(second.event_files)
+    assert first.event_files != second.event_files
+    assert unrelated.read_text() == "keep me"
+
+
+# --------------------------------------------------------------------------- errors
+def test_out_dir_that_is_a_file(tmp_path: Path) -> None:
+    file = tmp_path / "file"
+    file.write_text("x")
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
+        render_gallery(file)
+    with pytest.raises(NotADirectoryError, match="a parent of it is a file"):
+        render_gallery(file / "below")
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "tensorboard").write_text("x")
+    with pytest.raises(NotADirectoryError, match="tensorboard"):
+        render_gallery(tmp_path / "g")
+
+
+def test_missing_dependency_is_reported_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+
+    def without_matplotlib(name: str, *args: Any) -> Any:
+        return None if name == "matplotlib" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_matplotlib)
+    with pytest.raises(ImportError, match=re.escape(PIP_HINT)):
+        render_gallery(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("figures", "error"),
+    [
+        ((), ValueError),
+        ((SEED_FIGURES[0], SEED_FIGURES[0]), ValueError),
+        (SEED_FIGURES[0], TypeError),
+        (("piecewise_decay",), TypeError),
+    ],
+)
+def test_bad_figures(tmp_path: Path, figures: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        render_gallery(tmp_path, figures=figures)
+
+
+def test_bad_progress(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="progress"):
+        render_gallery(tmp_path, progress="yes", figures=SEED_FIGURES[:1])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- report pieces
+def test_every_seed_function_has_a_formula() -> None:
+    for figure in SEED_FIGURES:
+        latex = math_block(getattr(tf1, figure.curve.function))
+        assert latex, figure.curve.function
+        text = latex_to_text(latex)
+        assert text.startswith("v")
+        assert "\\" not in text, (figure.curve.function, text)  # no LaTeX command left over
+
+
+def test_math_block_forms() -> None:
+    assert math_block("A.\n\n.. math:: x^2\n\nB.") == "x^2"
+    doc = "A.\n\n    .. math::\n        a\n        + b\n\n    B."
+    assert math_block(doc) == "a\n+ b"
+    assert math_block("") is None and math_block(None) is None
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"\eta\, r^{\,t/T}", "η r^(t/T)"),
+        (r"(\eta - \eta_1)\left(1 - \frac{\min(t, T)}{T}\right)^{p} + \eta_1", None),
+        (r"\frac{\eta}{1 + r\,t/T}", "η/(1 + r t/T)"),
+        (r"\sigma_0^2", "σ₀²"),
+        (r"\lfloor t/T \rfloor", "⌊t/T⌋"),
+        (r"x \le y \ge z", "x ≤ y ≥ z"),
+        (r"\text{with staircase}", "with staircase"),
+        (r"\mathcal N", "𝒩"),
+        (r"b_{i-1}", "b_(i−1)"),
+        (r"\unknowncommand", "unknowncommand"),
+    ],
+)
+def test_latex_to_text(latex: str, text: str | None) -> None:
+    got = latex_to_text(latex)
+    if text is None:
+        assert got == "(η − η₁)(1 − min(t, T)/T)ᵖ + η₁"
+    else:
+        assert got == text
+
+
+def test_cases_are_laid_out_one_per_line() -> None:
+    text = latex_to_text(
+        r"v = \max\left(\begin{cases} a & t < B \\ bb & t \ge B \end{cases}, c\right)"
+    )
+    lines = text.splitlines()
+    assert lines[0] == "v = max(⎧ a   if t < B"
+    assert lines[1] == "        ⎩ bb  if t ≥ B"
+    assert lines[2].strip() == ", c)"
+
+
+def test_symbol_legend_of_tf1() -> None:
+    legend = symbol_legend(tf1.exponential_decay)
+    assert legend == {"learning_rate": r"\eta", "decay_steps": "T", "decay_rate": "r"}
+    assert symbol_legend("No arguments.") == {}
+
+
+def test_report_escapes_everything(tmp_path: Path) -> None:
+    evil = '<script>alert("x")</script>&'
+    entry = ReportEntry(
+        name='a"b',
+        title=evil,
+        image='a"b.png',
+        call=evil,
+        formula=r"x < y \quad \text{<b>}",
+        symbols={r"\eta": evil},
+        run=evil,
+        tag=evil,
+        schedule=evil,
+    )
+    page = write_report(tmp_path / "index.html", [entry], title=evil, intro=[evil], footer=evil)
+    text = page.read_text(encoding="utf-8")
+    assert "<script>" not in text and "<b>" not in text
+    assert text.count(html.escape(evil)) >= 8
+    assert 'src="a&quot;b.png"' in text
+    assert "x &lt; y" in text
+
+
+def test_report_rejects_bad_entries(tmp_path: Path) -> None:
+    with pytest.raises(TypeError):
+        render_report(["not an entry"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="unique"):
+        render_report([ReportEntry("a", "A", "a.png"), ReportEntry("a", "B", "b.png")])
+    with pytest.raises(IsADirectoryError):
+        write_report(tmp_path, [ReportEntry("a", "A", "a.png")])
