@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import json
 import numbers
 from typing import Any
 
@@ -94,11 +93,15 @@ def from_config(config: dict[str, Any], *, _where: str = "config") -> Schedule:
 
 def dumps(schedule: Schedule, **kwargs: Any) -> str:
     """The schedule's config as a JSON string (``kwargs`` go to :func:`json.dumps`)."""
+    import json
+
     return json.dumps(to_config(schedule), **kwargs)
 
 
 def loads(text: str) -> Schedule:
     """Parse a JSON string written by :func:`dumps` (a real JSON parser; nothing is evaluated)."""
+    import json
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
