@@ -32,7 +32,7 @@ from lrdecay._xp import NUMPY, SCALAR
 
 __all__ = ["SCALAR", "Schedule"]
 
-_BLOCK = 1 << 14
+_BLOCK_BYTES = 1 << 17  # a block of steps and its temporaries stay in a 512 KiB L2 cache
 _F32_EXACT = 1 << 24
 _MAX_STEP = 1 << 53
 
@@ -73,14 +73,41 @@ def _fmt(value: Any) -> str:
 
 
 def check_number(owner: str, name: str, value: Any) -> float | int:
-    """A finite real number (not a bool), returned unchanged (ints stay ints)."""
+    """A finite real number (not a bool), as a plain ``int`` (integers) or ``float`` (the rest)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{owner}: {name} must be a real number, got {_fmt(value)} ({type(value).__name__})"
         )
-    number: float | int = value.item() if isinstance(value, np.generic) else value  # type: ignore[assignment]
+    # ints stay ints; float, NumPy floats, Fraction, ... become a plain float
+    number = int(value) if isinstance(value, numbers.Integral) else float(value)
     if not math.isfinite(number):
         raise ValueError(f"{owner}: {name} must be finite, got {_fmt(value)}")
+    return number
+
+
+MIN_DURATION = 1e-6
+"""The shortest duration (in steps) a schedule accepts: shorter ones overflow ``pi / T``."""
+
+
+def check_duration(owner: str, name: str, value: Any) -> float | int:
+    """A length in steps: finite and at least :data:`MIN_DURATION`."""
+    number = check_number(owner, name, value)
+    if number < MIN_DURATION:
+        raise ValueError(
+            f"{owner}: {name} must be > 0 (at least {MIN_DURATION:g} steps), got {_fmt(number)}"
+        )
+    return number
+
+
+MAX_PERIODS = 1e6
+"""The most cosine periods a curve may have over its decay (more would overflow its phase)."""
+
+
+def check_periods(owner: str, name: str, value: Any) -> float | int:
+    """A number of periods: positive and at most :data:`MAX_PERIODS`."""
+    number = check_positive(owner, name, value)
+    if number > MAX_PERIODS:
+        raise ValueError(f"{owner}: {name} must be <= {MAX_PERIODS:g}, got {_fmt(number)}")
     return number
 
 
@@ -172,10 +199,14 @@ def _check_dtype(dtype: Any) -> np.dtype[Any]:
 
 
 def _scalar_step(step: Any) -> float:
-    if isinstance(step, float) and not step.is_integer():
-        if not math.isfinite(step):
+    if not isinstance(step, numbers.Integral):
+        as_float = float(step)
+        if not math.isfinite(as_float):
             raise ValueError(f"step must be a finite non-negative integer, got {step!r}")
-        raise ValueError(f"step must be an integer (steps count optimizer updates), got {step!r}")
+        if not as_float.is_integer():
+            raise ValueError(
+                f"step must be an integer (steps count optimizer updates), got {step!r}"
+            )
     if step < 0:
         raise ValueError(f"step must be >= 0, got {step!r}")
     if step > _MAX_STEP:
@@ -288,10 +319,12 @@ class Schedule:
         flat_in = steps.reshape(-1)
         flat_out = out.reshape(-1)
 
+        block = _BLOCK_BYTES // work.itemsize
+
         def fill(begin: int, end: int) -> None:
             with np.errstate(all="ignore"):
-                for start in range(begin, end, _BLOCK):
-                    stop = min(start + _BLOCK, end)
+                for start in range(begin, end, block):
+                    stop = min(start + block, end)
                     flat_out[start:stop] = self._value(flat_in[start:stop].astype(work), NUMPY)
 
         workers = _threads() if flat_in.size >= _PARALLEL_MIN else 1
@@ -299,7 +332,7 @@ class Schedule:
             fill(0, flat_in.size)
         else:
             # NumPy releases the GIL inside each operation: split the blocks between threads.
-            span = -(-flat_in.size // (workers * _BLOCK)) * _BLOCK
+            span = -(-flat_in.size // (workers * block)) * block
             pool = _pool(workers)
             jobs = [
                 pool.submit(fill, a, min(a + span, flat_in.size))

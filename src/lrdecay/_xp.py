@@ -6,8 +6,11 @@ and ``xp`` is one of the namespaces below. Only these names may be used in a for
 =================  ==========================================================================
 ``cos``, ``exp``   elementwise transcendental functions
 ``log``, ``sqrt``
-``floor``,         elementwise rounding
-``ceil``
+``floor``,         elementwise rounding (``rint``: to the nearest integer, ties to even)
+``ceil``, ``rint``
+``log1p``,         ``log(1 + x)`` and ``exp(x) - 1``, accurate for small ``x``
+``expm1``
+``float64(t)``     ``t`` in double precision (a no-op for Python floats)
 ``pow(x, y)``      ``x ** y`` (either may be a number)
 ``minimum``,       elementwise two-argument min / max
 ``maximum``
@@ -74,6 +77,13 @@ def _safe_exp(x: float) -> float:
         return math.inf
 
 
+def _safe_expm1(x: float) -> float:
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return math.inf
+
+
 def _safe_pow(x: float, y: float) -> float:
     try:
         return float(math.pow(x, y))
@@ -91,13 +101,17 @@ class Namespace:
         "ceil",
         "cos",
         "exp",
+        "expm1",
+        "float64",
         "floor",
         "log",
+        "log1p",
         "maximum",
         "minimum",
         "name",
         "normal",
         "pow",
+        "rint",
         "scalar",
         "sqrt",
         "where",
@@ -122,6 +136,10 @@ SCALAR: Any = Namespace(
     sqrt=math.sqrt,
     floor=lambda x: float(math.floor(x)),
     ceil=lambda x: float(math.ceil(x)),
+    rint=lambda x: float(round(x)),
+    log1p=math.log1p,
+    expm1=_safe_expm1,
+    float64=float,
     pow=_safe_pow,
     minimum=min,
     maximum=max,
@@ -139,6 +157,10 @@ NUMPY: Any = Namespace(
     sqrt=np.sqrt,
     floor=np.floor,
     ceil=np.ceil,
+    rint=np.rint,
+    log1p=np.log1p,
+    expm1=np.expm1,
+    float64=lambda t: np.asarray(t, dtype=np.float64),
     pow=np.power,
     minimum=np.minimum,
     maximum=np.maximum,

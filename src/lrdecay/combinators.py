@@ -15,6 +15,7 @@ from typing import Any
 
 from lrdecay._core import (
     Schedule,
+    check_duration,
     check_increasing,
     check_number,
     check_positive,
@@ -39,6 +40,9 @@ __all__ = [
 
 def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
+
+
+_LN2 = math.log(2.0)
 
 
 def _segments(node: Join, bounds: tuple[float, float]) -> tuple[int, int]:
@@ -125,8 +129,10 @@ class Restarts(Schedule):
 
     The cycle index is exact: a floating-point estimate
     :math:`\lfloor \log(1 + t(m-1)/P) / \log m \rfloor` is corrected against the cycle starts
-    themselves, so an exact restart step is always the first step of its cycle (TensorFlow's
-    ``cosine_decay_restarts`` sometimes puts it at the end of the previous one).
+    themselves, which are computed in double precision (even for ``dtype="float32"``) and are
+    integers whenever they should be, so an exact restart step is always the first step of its
+    cycle (TensorFlow's ``cosine_decay_restarts`` sometimes puts it at the end of the previous
+    one).
 
     Args:
         schedule: The curve played in each cycle, over its first ``period_steps`` steps.
@@ -148,7 +154,7 @@ class Restarts(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "schedule", check_schedule("Restarts", "schedule", self.schedule))
-        _set(self, "period_steps", check_positive("Restarts", "period_steps", self.period_steps))
+        _set(self, "period_steps", check_duration("Restarts", "period_steps", self.period_steps))
         factor = check_number("Restarts", "period_factor", self.period_factor)
         if factor < 1:
             raise ValueError(
@@ -164,20 +170,38 @@ class Restarts(Schedule):
             index = xp.floor(t / p)
             local = t - index * p
         else:
-            log_m = math.log(m)
-            index = xp.floor(xp.log(1.0 + t * ((m - 1.0) / p)) / log_m)
-            # Correct the floating estimate against the cycle starts themselves.
-            start = p * (xp.pow(m, index) - 1.0) / (m - 1.0)
-            index = xp.where(t < start, index - 1.0, index)
-            next_start = p * (xp.pow(m, index + 1.0) - 1.0) / (m - 1.0)
-            index = xp.where(t >= next_start, index + 1.0, index)
-            stretch = xp.pow(m, index)
-            start = p * (stretch - 1.0) / (m - 1.0)
-            local = xp.maximum(t - start, 0.0) / stretch
+            index, start, stretch = self._cycle(xp.float64(t), xp)
+            local = xp.maximum(xp.float64(t) - start, 0.0) / stretch
         value = self.schedule._value(local, xp)
         if self.value_factor != 1:
             value = value * xp.pow(self.value_factor, index)
         return value
+
+    def _cycle(self, t: Any, xp: Any) -> tuple[Any, Any, Any]:
+        """Cycle index, cycle start and stretch ``m**i`` of (double-precision) steps ``t``."""
+        p, m = self.period_steps, self.period_factor
+        growth = math.log1p(m - 1.0)  # log(m), accurate when m is close to 1
+
+        def start_of(i: Any) -> Any:
+            # S_i = P (m^i - 1) / (m - 1). m^i - 1 comes from expm1 while m^i < 2 (no
+            # cancellation when m is close to 1) and from pow above (exact for integer m while
+            # m^i < 2**53). The geometric sum (m^i - 1) / (m - 1), then its product with P, is
+            # snapped to an integer when within 16 ulps of one: rounding, not the parameters, put
+            # it off (P = 43, m = 1.1 would give S_1 = 43.00000000000001; P = 3, m = 10 would give
+            # S_16 = 3333333333333333.5).
+            x = i * growth
+            grown = xp.where(x < _LN2, xp.expm1(xp.minimum(x, _LN2)), xp.pow(m, i) - 1.0)
+            return snap(p * snap(grown / (m - 1.0)))
+
+        def snap(s: Any) -> Any:
+            nearest = xp.rint(s)
+            return xp.where(abs(s - nearest) <= s * 2.0**-48, nearest, s)
+
+        index = xp.floor(xp.log1p(t * ((m - 1.0) / p)) / growth)
+        # The logarithm is only an estimate: correct it against the cycle starts themselves.
+        index = xp.where(t < start_of(index), index - 1.0, index)
+        index = xp.where(t >= start_of(index + 1.0), index + 1.0, index)
+        return index, start_of(index), xp.pow(m, index)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -320,7 +344,7 @@ def warmup(schedule: Schedule, steps: float, init_value: float = 0.0) -> Schedul
         [0.0, 0.5, 1.0]
     """
     schedule = check_schedule("warmup", "schedule", schedule)
-    steps = check_positive("warmup", "steps", steps)
+    steps = check_duration("warmup", "steps", steps)
     init_value = check_number("warmup", "init_value", init_value)
     ramp = linear(init_value, float(schedule(0)), steps)
     return Join((ramp, schedule), (steps,))
@@ -343,7 +367,7 @@ def hold(schedule: Schedule, steps: float, value: float | None = None) -> Schedu
         [1.0, 1.0, 1.0, 0.0]
     """
     schedule = check_schedule("hold", "schedule", schedule)
-    steps = check_positive("hold", "steps", steps)
+    steps = check_duration("hold", "steps", steps)
     held = float(schedule(0)) if value is None else check_number("hold", "value", value)
     return Join((Constant(held), schedule), (steps,))
 
@@ -356,6 +380,7 @@ def scale(schedule: Schedule, factor: float) -> Schedule:
         >>> scale(Cosine(1.0, decay_steps=10), 0.01)(0)
         0.01
     """
+    schedule = check_schedule("scale", "schedule", schedule)
     return Product((Constant(check_number("scale", "factor", factor)), schedule))
 
 
@@ -367,4 +392,5 @@ def floor(schedule: Schedule, min_value: float) -> Schedule:
         >>> floor(Exponential(1.0, decay_steps=1, decay_rate=0.1), 0.05)(5)
         0.05
     """
-    return Clip(schedule, min_value=min_value)
+    schedule = check_schedule("floor", "schedule", schedule)
+    return Clip(schedule, min_value=check_number("floor", "min_value", min_value))

@@ -17,10 +17,12 @@ from typing import Any
 from lrdecay._core import (
     Schedule,
     check_bool,
+    check_duration,
     check_increasing,
     check_int,
     check_non_negative,
     check_number,
+    check_periods,
     check_positive,
     check_schedule,
     check_sequence,
@@ -42,11 +44,22 @@ def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
 
 
-def _mix(start: float, end: float, weight: Any) -> Any:
-    """``start * w + end * (1 - w)``: exactly ``start`` at ``w = 1`` and ``end`` at ``w = 0``."""
+def _mix(start: float, end: float, weight: Any, xp: Any) -> Any:
+    """``end + (start - end) * w`` for ``w`` in ``[0, 1]``, rounded so that it is exactly
+    ``start`` at ``w = 1`` and ``end`` at ``w = 0``, monotone in ``w`` and never outside
+    ``[start, end]`` (the exact, monotone, bounded linear interpolation of C++20's ``std::lerp``).
+    """
+    if start == end:
+        return start + 0.0 * weight
     if end == 0:
         return start * weight
-    return start * weight + end * (1.0 - weight)
+    if start == 0:
+        return end * (1.0 - weight)
+    if (start < 0) != (end < 0):  # opposite signs: no cancellation
+        return start * weight + end * (1.0 - weight)
+    value = end + (start - end) * weight
+    value = xp.where(weight == 1.0, start, value)
+    return xp.minimum(value, start) if start > end else xp.maximum(value, start)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,7 +180,7 @@ class Polynomial(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("Polynomial", "init_value", self.init_value))
-        _set(self, "decay_steps", check_positive("Polynomial", "decay_steps", self.decay_steps))
+        _set(self, "decay_steps", check_duration("Polynomial", "decay_steps", self.decay_steps))
         _set(self, "end_value", check_number("Polynomial", "end_value", self.end_value))
         _set(self, "power", check_positive("Polynomial", "power", self.power))
         _set(self, "cycle", check_bool("Polynomial", "cycle", self.cycle))
@@ -176,12 +189,13 @@ class Polynomial(Schedule):
         d = self.decay_steps
         if self.cycle:
             horizon = d * xp.maximum(xp.ceil(t / d), 1.0)
-            remaining = 1.0 - t / horizon
+            # (with a fractional decay_steps, d * ceil(t / d) can round just below t)
+            remaining = xp.maximum(1.0 - t / horizon, 0.0)
         else:
             remaining = 1.0 - xp.minimum(t, d) / d
         if self.power != 1:
             remaining = xp.pow(remaining, self.power)
-        return _mix(self.init_value, self.end_value, remaining)
+        return _mix(self.init_value, self.end_value, remaining, xp)
 
     @property
     def total_steps(self) -> float | None:
@@ -200,7 +214,12 @@ def linear(init_value: float, end_value: float, steps: float) -> Polynomial:
         >>> linear(0.0, 1.0, 4)(1)
         0.25
     """
-    return Polynomial(init_value=init_value, decay_steps=steps, end_value=end_value, power=1.0)
+    return Polynomial(
+        init_value=check_number("linear", "init_value", init_value),
+        decay_steps=check_duration("linear", "steps", steps),
+        end_value=check_number("linear", "end_value", end_value),
+        power=1.0,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,7 +255,7 @@ class Exponential(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("Exponential", "init_value", self.init_value))
-        _set(self, "decay_steps", check_positive("Exponential", "decay_steps", self.decay_steps))
+        _set(self, "decay_steps", check_duration("Exponential", "decay_steps", self.decay_steps))
         _set(self, "decay_rate", check_positive("Exponential", "decay_rate", self.decay_rate))
         _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
 
@@ -280,7 +299,7 @@ class InverseTime(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("InverseTime", "init_value", self.init_value))
-        _set(self, "decay_steps", check_positive("InverseTime", "decay_steps", self.decay_steps))
+        _set(self, "decay_steps", check_duration("InverseTime", "decay_steps", self.decay_steps))
         _set(self, "decay_rate", check_non_negative("InverseTime", "decay_rate", self.decay_rate))
         _set(self, "power", check_positive("InverseTime", "power", self.power))
         _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
@@ -327,15 +346,18 @@ class Cosine(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("Cosine", "init_value", self.init_value))
-        _set(self, "decay_steps", check_positive("Cosine", "decay_steps", self.decay_steps))
+        _set(self, "decay_steps", check_duration("Cosine", "decay_steps", self.decay_steps))
         _set(self, "end_value", check_number("Cosine", "end_value", self.end_value))
-        _set(self, "num_periods", check_positive("Cosine", "num_periods", self.num_periods))
+        _set(self, "num_periods", check_periods("Cosine", "num_periods", self.num_periods))
 
     def _value(self, t: Any, xp: Any) -> Any:
         angle = xp.minimum(t, self.decay_steps) * (
             2.0 * math.pi * self.num_periods / self.decay_steps
         )
-        return _mix(self.init_value, self.end_value, 0.5 + 0.5 * xp.cos(angle))
+        if self.end_value == 0:  # h cos + h: exactly init_value at 0 and exactly 0 at the end
+            half = 0.5 * self.init_value
+            return half * xp.cos(angle) + half
+        return _mix(self.init_value, self.end_value, 0.5 + 0.5 * xp.cos(angle), xp)
 
     @property
     def total_steps(self) -> float | None:

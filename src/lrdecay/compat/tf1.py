@@ -26,10 +26,12 @@ from lrdecay._core import (
     SCALAR,
     Schedule,
     check_bool,
+    check_duration,
     check_increasing,
     check_int,
     check_non_negative,
     check_number,
+    check_periods,
     check_positive,
     check_sequence,
 )
@@ -105,7 +107,7 @@ def _decay_args(
 ) -> tuple[float, float, bool]:
     return (
         check_number(owner, "learning_rate", learning_rate),
-        check_positive(owner, "decay_steps", decay_steps),
+        check_duration(owner, "decay_steps", decay_steps),
         check_bool(owner, "staircase", staircase),
     )
 
@@ -158,6 +160,11 @@ def natural_exp_decay(
     """
     lr, steps, stair = _decay_args("natural_exp_decay", learning_rate, decay_steps, staircase)
     k = check_number("natural_exp_decay", "decay_rate", decay_rate)
+    if abs(k) > 700:  # exp(-k) must be a positive, finite double
+        raise ValueError(
+            f"natural_exp_decay: decay_rate must be between -700 and 700 (the rate is "
+            f"exp(-decay_rate) per decay_steps), got {k!r}"
+        )
     return Exponential(init_value=lr, decay_steps=steps, decay_rate=math.exp(-k), staircase=stair)
 
 
@@ -219,7 +226,7 @@ def polynomial_decay(
     owner = "polynomial_decay"
     return Polynomial(
         init_value=check_number(owner, "learning_rate", learning_rate),
-        decay_steps=check_positive(owner, "decay_steps", decay_steps),
+        decay_steps=check_duration(owner, "decay_steps", decay_steps),
         end_value=check_number(owner, "end_learning_rate", end_learning_rate),
         power=check_positive(owner, "power", power),
         cycle=check_bool(owner, "cycle", cycle),
@@ -248,7 +255,7 @@ def cosine_decay(learning_rate: float, decay_steps: float, alpha: float = 0.0) -
     """
     owner = "cosine_decay"
     lr = check_number(owner, "learning_rate", learning_rate)
-    steps = check_positive(owner, "decay_steps", decay_steps)
+    steps = check_duration(owner, "decay_steps", decay_steps)
     a = check_number(owner, "alpha", alpha)
     return Cosine(init_value=lr, decay_steps=steps, end_value=lr * a)
 
@@ -263,8 +270,8 @@ def _linear_cosine(
     noise: Schedule | None = None,
 ) -> Schedule:
     lr = check_number(owner, "learning_rate", learning_rate)
-    steps = check_positive(owner, "decay_steps", decay_steps)
-    periods = check_positive(owner, "num_periods", num_periods)
+    steps = check_duration(owner, "decay_steps", decay_steps)
+    periods = check_periods(owner, "num_periods", num_periods)
     a = check_number(owner, "alpha", alpha)
     b = check_number(owner, "beta", beta)
     envelope: Schedule = linear(1.0 + a, a, steps)
@@ -349,7 +356,7 @@ def noisy_linear_cosine_decay(
         True
     """
     owner = "noisy_linear_cosine_decay"
-    steps = check_positive(owner, "decay_steps", decay_steps)
+    steps = check_duration(owner, "decay_steps", decay_steps)
     variance = check_non_negative(owner, "initial_variance", initial_variance)
     decay = check_non_negative(owner, "variance_decay", variance_decay)
     seed = check_int(owner, "seed", seed, minimum=0)
@@ -399,7 +406,7 @@ def cosine_decay_restarts(
     """
     owner = "cosine_decay_restarts"
     lr = check_number(owner, "learning_rate", learning_rate)
-    first = check_positive(owner, "first_decay_steps", first_decay_steps)
+    first = check_duration(owner, "first_decay_steps", first_decay_steps)
     tm = check_number(owner, "t_mul", t_mul)
     if tm < 1:
         raise ValueError(
@@ -450,7 +457,7 @@ def exponential_decay_with_burnin(
     """
     owner = "exponential_decay_with_burnin"
     base = check_number(owner, "learning_rate_base", learning_rate_base)
-    steps = check_positive(owner, "learning_rate_decay_steps", learning_rate_decay_steps)
+    steps = check_duration(owner, "learning_rate_decay_steps", learning_rate_decay_steps)
     factor = check_positive(owner, "learning_rate_decay_factor", learning_rate_decay_factor)
     burnin_lr = check_number(owner, "burnin_learning_rate", burnin_learning_rate)
     burnin = check_int(owner, "burnin_steps", burnin_steps, minimum=0)
@@ -560,7 +567,7 @@ def cosine_decay_with_warmup(
     """
     owner = "cosine_decay_with_warmup"
     base = check_number(owner, "learning_rate_base", learning_rate_base)
-    total = check_positive(owner, "total_decay_steps", total_decay_steps)
+    total = check_duration(owner, "total_decay_steps", total_decay_steps)
     a = check_number(owner, "alpha", alpha)
     warm_lr = check_number(owner, "warmup_learning_rate", warmup_learning_rate)
     warm = check_non_negative(owner, "warmup_steps", warmup_steps)
