@@ -13,19 +13,62 @@ Example:
     [0.0, 0.05, 0.1, 0.05, 0.0]
 """
 
+from typing import TYPE_CHECKING, Any
+
 from lrdecay._core import Schedule
-from lrdecay.combinators import Clip, Join, Product, Restarts, Sum, floor, hold, scale, warmup
-from lrdecay.config import dumps, from_config, loads, to_config
-from lrdecay.curves import (
-    Constant,
-    Cosine,
-    Exponential,
-    GaussianNoise,
-    InverseTime,
-    Piecewise,
-    Polynomial,
-    linear,
-)
+
+if TYPE_CHECKING:
+    from lrdecay.combinators import Clip, Join, Product, Restarts, Sum, floor, hold, scale, warmup
+    from lrdecay.config import dumps, from_config, loads, to_config
+    from lrdecay.curves import (
+        Constant,
+        Cosine,
+        Exponential,
+        GaussianNoise,
+        InverseTime,
+        Piecewise,
+        Polynomial,
+        linear,
+    )
+
+# The curves, combinators and config are loaded on first use (PEP 562), so that `import lrdecay`
+# costs a few milliseconds: defining their dataclasses takes most of lrdecay's import time.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "Constant",
+            "Cosine",
+            "Exponential",
+            "GaussianNoise",
+            "InverseTime",
+            "Piecewise",
+            "Polynomial",
+            "linear",
+        ),
+        "lrdecay.curves",
+    ),
+    **dict.fromkeys(
+        ("Clip", "Join", "Product", "Restarts", "Sum", "floor", "hold", "scale", "warmup"),
+        "lrdecay.combinators",
+    ),
+    **dict.fromkeys(("dumps", "from_config", "loads", "to_config"), "lrdecay.config"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lrdecay' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -47,11 +47,12 @@ def _threads() -> int:
     setting = os.environ.get("LRDECAY_NUM_THREADS", "")
     if setting.strip():
         try:
-            return max(1, int(setting))
+            threads = int(setting)
         except ValueError:
-            raise ValueError(
-                f"LRDECAY_NUM_THREADS must be a positive integer, got {setting!r}"
-            ) from None
+            threads = 0
+        if threads < 1:
+            raise ValueError(f"LRDECAY_NUM_THREADS must be a positive integer, got {setting!r}")
+        return threads
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -246,7 +247,11 @@ def _array_steps(step: Any) -> np.ndarray:
         return steps
     if kind == "b":
         raise TypeError("step must be an integer or an array of integers, got a boolean array")
-    raise TypeError(f"step must be an integer or an array of integers, got dtype {steps.dtype}")
+    first = repr(steps.flat[0]) if steps.size else "an empty array"
+    raise TypeError(
+        "step must be an integer or an array of integers (at most 2**53), got dtype "
+        f"{steps.dtype} (first element {first})"
+    )
 
 
 # --------------------------------------------------------------------------- the base class
@@ -259,8 +264,8 @@ class Schedule:
     ``_value(self, t, xp)``, the closed-form value at local step ``t`` written with the namespace
     ``xp`` (:mod:`lrdecay._xp`). Validation happens once, in ``__post_init__``.
 
-    Schedules compose with arithmetic: ``a + b``, ``a * b``, ``2 * a`` and ``a + 0.1`` build
-    :class:`~lrdecay.Sum` and :class:`~lrdecay.Product` nodes.
+    Schedules compose with arithmetic: ``a + b``, ``a - b``, ``a * b``, ``2 * a``, ``-a``,
+    ``a / 10`` and ``a + 0.1`` build :class:`~lrdecay.Sum` and :class:`~lrdecay.Product` nodes.
 
     Example:
         >>> import numpy as np
@@ -296,12 +301,11 @@ class Schedule:
     def __call__(self, step: Any, dtype: Any = None) -> Any:
         """The value at ``step`` (see the module docstring for the evaluation policy)."""
         if isinstance(step, numbers.Real) and not isinstance(step, bool | np.bool_ | np.ndarray):
-            if isinstance(step, np.generic):
-                return self._call_array(np.asarray(step), dtype)[()]
-            value = float(self._value(_scalar_step(step), SCALAR))
+            t = _scalar_step(step)
             if dtype is not None and _check_dtype(dtype) == np.float32:
-                return float(np.float32(value))
-            return value
+                # exactly what the same step gives in a float32 array
+                return float(self._call_array(np.asarray([t]), dtype)[0])
+            return float(self._value(t, SCALAR))
         if isinstance(step, np.ndarray | list | tuple | range):
             return self._call_array(step, dtype)
         raise TypeError(
@@ -344,24 +348,61 @@ class Schedule:
 
     # -- algebra -------------------------------------------------------------------------------
     def __add__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
         from lrdecay.combinators import Sum
 
         return Sum((self, other))
 
     def __radd__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
         from lrdecay.combinators import Sum
 
         return Sum((other, self))
 
     def __mul__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
         from lrdecay.combinators import Product
 
         return Product((self, other))
 
     def __rmul__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
         from lrdecay.combinators import Product
 
         return Product((other, self))
+
+    def __neg__(self) -> Schedule:
+        return -1.0 * self
+
+    def __sub__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
+        result: Schedule = self + (-other)
+        return result
+
+    def __rsub__(self, other: Any) -> Schedule:
+        if not _operand(other):
+            return NotImplemented
+        result: Schedule = other + (-self)
+        return result
+
+    def __truediv__(self, other: Any) -> Schedule:
+        if isinstance(other, bool) or not isinstance(other, numbers.Real):
+            return NotImplemented
+        divisor = check_number("Schedule division", "divisor", other)
+        if divisor == 0:
+            raise ZeroDivisionError("cannot divide a schedule by 0")
+        return self * (1.0 / divisor)
+
+
+def _operand(value: Any) -> bool:
+    return isinstance(value, Schedule) or (
+        isinstance(value, numbers.Real) and not isinstance(value, bool)
+    )
 
 
 def registry() -> dict[str, type[Schedule]]:

@@ -137,7 +137,8 @@ class Restarts(Schedule):
     Args:
         schedule: The curve played in each cycle, over its first ``period_steps`` steps.
         period_steps: :math:`P > 0`, the length of the first cycle.
-        period_factor: :math:`m \ge 1`, each cycle is ``m`` times longer than the previous one.
+        period_factor: :math:`1 \le m \le 10^6`, each cycle is ``m`` times longer than the
+            previous one.
         value_factor: :math:`g > 0`, each cycle's values are ``g`` times the previous one's.
 
     Example:
@@ -160,6 +161,11 @@ class Restarts(Schedule):
             raise ValueError(
                 "Restarts: period_factor must be >= 1 (cycles that shrink end after a finite "
                 f"number of steps), got {factor!r}"
+            )
+        if factor > 1e6:
+            raise ValueError(
+                f"Restarts: period_factor must be <= 1e6 (the second cycle would already be "
+                f"longer than any training run), got {factor!r}"
             )
         _set(self, "period_factor", factor)
         _set(self, "value_factor", check_positive("Restarts", "value_factor", self.value_factor))

@@ -190,9 +190,9 @@ class Polynomial(Schedule):
         if self.cycle:
             horizon = d * xp.maximum(xp.ceil(t / d), 1.0)
             # (with a fractional decay_steps, d * ceil(t / d) can round just below t)
-            remaining = xp.maximum(1.0 - t / horizon, 0.0)
+            remaining = xp.maximum(horizon - t, 0.0) / horizon
         else:
-            remaining = 1.0 - xp.minimum(t, d) / d
+            remaining = (d - xp.minimum(t, d)) / d  # exact numerator for integer steps
         if self.power != 1:
             remaining = xp.pow(remaining, self.power)
         return _mix(self.init_value, self.end_value, remaining, xp)
@@ -263,7 +263,7 @@ class Exponential(Schedule):
         p = t / self.decay_steps
         if self.staircase:
             p = xp.floor(p)
-        return self.init_value * xp.exp(p * math.log(self.decay_rate))
+        return self.init_value * xp.pow(self.decay_rate, p)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -377,7 +377,7 @@ class GaussianNoise(Schedule):
 
     Args:
         std: The standard deviation :math:`\sigma(t)`: a number or a schedule.
-        seed: Any non-negative integer.
+        seed: An integer in ``[0, 2**64)``.
 
     Example:
         >>> from lrdecay import GaussianNoise
@@ -391,7 +391,10 @@ class GaussianNoise(Schedule):
 
     def __post_init__(self) -> None:
         _set(self, "std", check_schedule("GaussianNoise", "std", self.std))
-        _set(self, "seed", check_int("GaussianNoise", "seed", self.seed, minimum=0))
+        seed = check_int("GaussianNoise", "seed", self.seed, minimum=0)
+        if seed >= 2**64:
+            raise ValueError(f"GaussianNoise: seed must be < 2**64, got {seed}")
+        _set(self, "seed", seed)
 
     def _value(self, t: Any, xp: Any) -> Any:
         return self.std._value(t, xp) * xp.normal(self.seed, t)

@@ -23,6 +23,7 @@ import math
 from collections.abc import Sequence
 
 from lrdecay._core import (
+    MIN_DURATION,
     SCALAR,
     Schedule,
     check_bool,
@@ -360,6 +361,8 @@ def noisy_linear_cosine_decay(
     variance = check_non_negative(owner, "initial_variance", initial_variance)
     decay = check_non_negative(owner, "variance_decay", variance_decay)
     seed = check_int(owner, "seed", seed, minimum=0)
+    if seed >= 2**64:
+        raise ValueError(f"{owner}: seed must be < 2**64, got {seed}")
     std: Schedule = Constant(math.sqrt(variance))
     if decay > 0 and variance > 0:
         # sqrt(initial_variance / (1 + t) ** variance_decay), frozen at t = decay_steps.
@@ -394,7 +397,7 @@ def cosine_decay_restarts(
     Args:
         learning_rate: :math:`\eta`.
         first_decay_steps: :math:`T > 0`, the length of the first cycle.
-        t_mul: :math:`m_t \ge 1`, how much longer each cycle is.
+        t_mul: :math:`1 \le m_t \le 10^6`, how much longer each cycle is.
         m_mul: :math:`m_m > 0`, how much higher (or lower) each cycle's peak is.
         alpha: :math:`\alpha`, the floor as a fraction of :math:`\eta`.
 
@@ -408,6 +411,8 @@ def cosine_decay_restarts(
     lr = check_number(owner, "learning_rate", learning_rate)
     first = check_duration(owner, "first_decay_steps", first_decay_steps)
     tm = check_number(owner, "t_mul", t_mul)
+    if tm > 1e6:
+        raise ValueError(f"{owner}: t_mul must be <= 1e6, got {tm!r}")
     if tm < 1:
         raise ValueError(
             f"{owner}: t_mul must be >= 1 (with t_mul < 1 the cycles end at step "
@@ -572,9 +577,10 @@ def cosine_decay_with_warmup(
     warm_lr = check_number(owner, "warmup_learning_rate", warmup_learning_rate)
     warm = check_non_negative(owner, "warmup_steps", warmup_steps)
     held = check_non_negative(owner, "hold_base_rate_steps", hold_base_rate_steps)
-    if total <= warm + held:
+    if total - warm - held < MIN_DURATION:
         raise ValueError(
-            f"{owner}: total_decay_steps must be > warmup_steps + hold_base_rate_steps, got "
+            f"{owner}: total_decay_steps must be > warmup_steps + hold_base_rate_steps (by at "
+            f"least {MIN_DURATION:g} steps, the cosine's length), got "
             f"total_decay_steps={total!r} with warmup_steps={warm!r} and "
             f"hold_base_rate_steps={held!r}"
         )
