@@ -247,7 +247,8 @@ def run() -> str:
     lines += [
         "",
         "Parts of one gallery run (fresh process, `render_gallery` timings; PNG encoding runs in "
-        "a worker thread, overlapping rendering):",
+        "a worker thread, and the TensorBoard events are written by TensorBoard's own writer in a "
+        "child process, both overlapping rendering):",
         "",
         "| part | time |",
         "|---|---:|",
@@ -257,11 +258,12 @@ def run() -> str:
     labels = {
         "import lrdecay": "import lrdecay.viz.gallery (in process)",
         "evaluate": "evaluate 19 schedules at 2,000 steps",
-        "tensorboard": "write 10 TensorBoard runs (38,000 scalars)",
+        "tensorboard": "start writing 10 TensorBoard runs (38,000 scalars) in a child process",
         "matplotlib": "import matplotlib, set up the figure",
         "render": "render 19 figures",
         "encode": "encode 19 PNGs (worker thread, overlapped)",
         "encode_wait": "wait for the last PNGs",
+        "tensorboard_wait": "wait for the TensorBoard writer (it ran while the figures rendered)",
         "report": "write index.html",
         "render_gallery": "render_gallery total",
     }
