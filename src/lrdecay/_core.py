@@ -19,6 +19,7 @@ Evaluation policy (:meth:`Schedule.__call__`):
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import numbers
@@ -165,6 +166,35 @@ def check_increasing(
                 f"{owner}: {name} must be strictly increasing, got {list(values)} "
                 f"({name}[{i}]={values[i]!r} after {values[i - 1]!r})"
             )
+
+
+def check_boundaries(
+    owner: str, boundaries: Any, pieces: tuple[Any, ...], pieces_name: str, *, positive: bool
+) -> tuple[float | int, ...]:
+    """Strictly increasing boundaries (``>= 0``, or ``> 0`` if ``positive``), one per switch
+    between ``pieces``."""
+    bounds = check_sequence(owner, "boundaries", boundaries)
+    check = check_positive if positive else check_non_negative
+    for i, b in enumerate(bounds):
+        check(owner, f"boundaries[{i}]", b)
+    check_increasing(owner, "boundaries", bounds)
+    if len(pieces) != len(bounds) + 1:
+        raise ValueError(
+            f"{owner}: {pieces_name} must have exactly one more entry than boundaries, got "
+            f"{len(pieces)} {pieces_name} for {len(bounds)} boundaries"
+        )
+    return bounds
+
+
+def pieces_reached(boundaries: Sequence[float], t: Any, xp: Any) -> tuple[int, int, float]:
+    """The first and last of the pieces between ``boundaries`` (switching at each boundary) that
+    the steps ``t`` fall in, and the smallest step: all pieces and ``-inf`` when ``t`` is traced.
+    """
+    bounds = xp.bounds(t)
+    if bounds is None:
+        return 0, len(boundaries), -math.inf
+    low, high = bounds
+    return bisect.bisect_right(boundaries, low), bisect.bisect_right(boundaries, high), low
 
 
 def check_schedule(owner: str, name: str, value: Any) -> Schedule:

@@ -8,20 +8,19 @@ so a warm-up is a :class:`Join` and nothing else: there is exactly one formula f
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 from typing import Any
 
 from lrdecay._core import (
     Schedule,
+    check_boundaries,
     check_duration,
-    check_increasing,
     check_number,
     check_positive,
     check_schedule,
     check_schedules,
-    check_sequence,
+    pieces_reached,
 )
 from lrdecay.curves import Constant, linear
 
@@ -43,13 +42,6 @@ def _set(obj: object, name: str, value: Any) -> None:
 
 
 _LN2 = math.log(2.0)
-
-
-def _segments(node: Join, bounds: tuple[float, float]) -> tuple[int, int]:
-    """The indices of the first and last segments that steps in ``bounds`` fall in."""
-    return bisect.bisect_right(node.boundaries, bounds[0]), bisect.bisect_right(
-        node.boundaries, bounds[1]
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,23 +71,15 @@ class Join(Schedule):
 
     def __post_init__(self) -> None:
         schedules = check_schedules("Join", "schedules", self.schedules)
-        boundaries = check_sequence("Join", "boundaries", self.boundaries)
-        for i, b in enumerate(boundaries):
-            check_positive("Join", f"boundaries[{i}]", b)
-        check_increasing("Join", "boundaries", boundaries)
-        if len(schedules) != len(boundaries) + 1:
-            raise ValueError(
-                "Join: schedules must have exactly one more entry than boundaries, got "
-                f"{len(schedules)} schedules for {len(boundaries)} boundaries"
-            )
+        boundaries = check_boundaries(
+            "Join", self.boundaries, schedules, "schedules", positive=True
+        )
         _set(self, "schedules", schedules)
         _set(self, "boundaries", boundaries)
 
     def _value(self, t: Any, xp: Any) -> Any:
-        bounds = xp.bounds(t)
         # Only the segments the steps fall in are evaluated (all of them when t is traced).
-        first, last = (0, len(self.boundaries)) if bounds is None else _segments(self, bounds)
-        lowest = -math.inf if bounds is None else bounds[0]
+        first, last, lowest = pieces_reached(self.boundaries, t, xp)
 
         def local(i: int) -> Any:
             start = self.boundaries[i - 1] if i else 0

@@ -9,7 +9,6 @@ Past its horizon a curve holds its final value unless its docstring says otherwi
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 from typing import Any
@@ -17,8 +16,8 @@ from typing import Any
 from lrdecay._core import (
     Schedule,
     check_bool,
+    check_boundaries,
     check_duration,
-    check_increasing,
     check_int,
     check_non_negative,
     check_number,
@@ -26,6 +25,7 @@ from lrdecay._core import (
     check_positive,
     check_schedule,
     check_sequence,
+    pieces_reached,
 )
 
 __all__ = [
@@ -117,25 +117,15 @@ class Piecewise(Schedule):
     values: tuple[float, ...]
 
     def __post_init__(self) -> None:
-        boundaries = check_sequence("Piecewise", "boundaries", self.boundaries)
         values = check_sequence("Piecewise", "values", self.values)
-        for i, b in enumerate(boundaries):
-            check_non_negative("Piecewise", f"boundaries[{i}]", b)
-        check_increasing("Piecewise", "boundaries", boundaries)
-        if len(values) != len(boundaries) + 1:
-            raise ValueError(
-                "Piecewise: values must have exactly one more entry than boundaries, got "
-                f"{len(values)} values for {len(boundaries)} boundaries"
-            )
+        boundaries = check_boundaries(
+            "Piecewise", self.boundaries, values, "values", positive=False
+        )
         _set(self, "boundaries", boundaries)
         _set(self, "values", values)
 
     def _value(self, t: Any, xp: Any) -> Any:
-        bounds = xp.bounds(t)
-        first, last = 0, len(self.boundaries)
-        if bounds is not None:  # only the pieces the steps fall in
-            first = bisect.bisect_right(self.boundaries, bounds[0])
-            last = bisect.bisect_right(self.boundaries, bounds[1])
+        first, last, _ = pieces_reached(self.boundaries, t, xp)  # only the pieces t reaches
         result: Any = self.values[last]
         for i in range(last - 1, first - 1, -1):
             result = xp.where(t < self.boundaries[i], self.values[i], result)
