@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from lrdecay._xp import NUMPY, SCALAR
+from lrdecay._xp import NUMPY, SCALAR, forget_bounds
 
 __all__ = ["SCALAR", "Schedule"]
 
@@ -186,15 +186,16 @@ def check_boundaries(
     return bounds
 
 
-def pieces_reached(boundaries: Sequence[float], t: Any, xp: Any) -> tuple[int, int, float]:
+def pieces_reached(boundaries: Sequence[float], t: Any, xp: Any) -> tuple[int, int, float, float]:
     """The first and last of the pieces between ``boundaries`` (switching at each boundary) that
-    the steps ``t`` fall in, and the smallest step: all pieces and ``-inf`` when ``t`` is traced.
+    the steps ``t`` fall in, and the smallest and largest step (all pieces, ``-inf`` and ``inf``
+    when ``t`` is traced).
     """
     bounds = xp.bounds(t)
     if bounds is None:
-        return 0, len(boundaries), -math.inf
+        return 0, len(boundaries), -math.inf, math.inf
     low, high = bounds
-    return bisect.bisect_right(boundaries, low), bisect.bisect_right(boundaries, high), low
+    return bisect.bisect_right(boundaries, low), bisect.bisect_right(boundaries, high), low, high
 
 
 def check_schedule(owner: str, name: str, value: Any) -> Schedule:
@@ -261,8 +262,8 @@ def _array_steps(step: Any) -> np.ndarray:
     )
 
 
-def _check_block(steps: np.ndarray) -> float:
-    """Validate a non-empty block of steps; return its largest step."""
+def _check_block(steps: np.ndarray) -> tuple[float, float]:
+    """Validate a non-empty block of steps; return its smallest and largest step."""
     if steps.dtype.kind == "f":
         bad = ~np.isfinite(steps)
         if bad.any():
@@ -280,7 +281,7 @@ def _check_block(steps: np.ndarray) -> float:
         raise ValueError(f"step must be >= 0, got {lo!r} among the steps")
     if hi > _MAX_STEP:
         raise ValueError(f"step must be <= 2**53, got {hi!r} among the steps")
-    return float(hi)
+    return float(lo), float(hi)
 
 
 # --------------------------------------------------------------------------- the base class
@@ -357,10 +358,15 @@ class Schedule:
                 for start in range(begin, end, block):
                     stop = min(start + block, end)
                     steps = flat_in[start:stop]
-                    largest = _check_block(steps)
+                    bounds = _check_block(steps)
                     # float32 is computed in float32 only where it holds every step exactly
-                    work = _FLOAT64 if single and largest >= _F32_EXACT else out_dtype
-                    flat_out[start:stop] = self._value(steps.astype(work), NUMPY)
+                    work = _FLOAT64 if single and bounds[1] >= _F32_EXACT else out_dtype
+                    t = steps.astype(work)
+                    NUMPY.note(t, bounds)
+                    try:
+                        flat_out[start:stop] = self._value(t, NUMPY)
+                    finally:
+                        forget_bounds()
 
         if workers == 1:
             fill(0, flat_in.size)

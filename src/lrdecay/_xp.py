@@ -17,8 +17,10 @@ and ``xp`` is one of the namespaces below. Only these names may be used in a for
 ``where(c, a, b)`` ``a`` where ``c`` else ``b`` (both branches are evaluated: keep them finite)
 ``normal(s, t)``   a standard-normal number that is a pure function of ``(seed s, step t)``
 ``bounds(t)``     ``(min, max)`` of ``t`` as Python floats when the values are concrete (NumPy,
-                   Python), ``None`` when they are not (traced tensors, empty arrays). Combinators
+                   Python), ``None`` when they are not (traced tensors, empty arrays). Formulas
                    use it only to skip work: the result never depends on it.
+``note(t, b)``     record that ``t``'s bounds are ``b`` (a shifted copy's, say), so that
+                   ``bounds(t)`` need not compute them again; a no-op where it does not apply
 ``scalar``         ``True`` when ``t`` is a single Python float
 =================  ==========================================================================
 
@@ -32,12 +34,13 @@ operations, so their results agree to the last bit or two of the libm in use.
 
 from __future__ import annotations
 
+import _thread
 import math
 from typing import Any
 
 import numpy as np
 
-__all__ = ["NUMPY", "SCALAR", "Namespace", "normal_numpy"]
+__all__ = ["NUMPY", "SCALAR", "Namespace", "forget_bounds", "normal_numpy"]
 
 _MASK64 = (1 << 64) - 1
 
@@ -93,6 +96,31 @@ def _safe_pow(x: float, y: float) -> float:
         return math.inf
 
 
+_HINTS = _thread._local()
+
+
+def _noted() -> dict[int, tuple[Any, Any]]:
+    """This thread's recorded bounds, by array identity (cleared by :func:`forget_bounds`)."""
+    try:
+        known: dict[int, tuple[Any, Any]] = _HINTS.known
+    except AttributeError:
+        known = _HINTS.known = {}
+    return known
+
+
+def forget_bounds() -> None:
+    """Drop this thread's recorded bounds (and the arrays they keep alive)."""
+    _HINTS.known = {}
+
+
+def _numpy_bounds(t: np.ndarray) -> tuple[float, float] | None:
+    hit = _noted().get(id(t))
+    if hit is not None and hit[0] is t:
+        bounds: tuple[float, float] | None = hit[1]
+        return bounds
+    return (float(t.min()), float(t.max())) if t.size else None
+
+
 class Namespace:
     """A bundle of elementwise functions over one kind of step value."""
 
@@ -110,6 +138,7 @@ class Namespace:
         "minimum",
         "name",
         "normal",
+        "note",
         "pow",
         "rint",
         "scalar",
@@ -146,6 +175,7 @@ SCALAR: Any = Namespace(
     where=lambda c, a, b: a if c else b,
     normal=lambda seed, t: float(normal_numpy(seed, t)),
     bounds=lambda t: (t, t),
+    note=lambda t, bounds: None,
 )
 
 NUMPY: Any = Namespace(
@@ -166,5 +196,6 @@ NUMPY: Any = Namespace(
     maximum=np.maximum,
     where=np.where,
     normal=lambda seed, t: normal_numpy(seed, t).astype(np.result_type(t, np.float32)),
-    bounds=lambda t: (float(t.min()), float(t.max())) if t.size else None,
+    bounds=lambda t: _numpy_bounds(t),
+    note=lambda t, bounds: _noted().__setitem__(id(t), (t, bounds)),
 )

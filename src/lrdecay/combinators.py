@@ -79,13 +79,17 @@ class Join(Schedule):
 
     def _value(self, t: Any, xp: Any) -> Any:
         # Only the segments the steps fall in are evaluated (all of them when t is traced).
-        first, last, lowest = pieces_reached(self.boundaries, t, xp)
+        first, last, lowest, highest = pieces_reached(self.boundaries, t, xp)
 
         def local(i: int) -> Any:
             start = self.boundaries[i - 1] if i else 0
             if start == 0:
                 return t
-            return t - start if lowest >= start else xp.maximum(t - start, 0.0)
+            if lowest < start:
+                return xp.maximum(t - start, 0.0)
+            shifted = t - start
+            xp.note(shifted, (lowest - start, highest - start))
+            return shifted
 
         result = self.schedules[last]._value(local(last), xp)
         for i in range(last - 1, first - 1, -1):

@@ -125,7 +125,7 @@ class Piecewise(Schedule):
         _set(self, "values", values)
 
     def _value(self, t: Any, xp: Any) -> Any:
-        first, last, _ = pieces_reached(self.boundaries, t, xp)  # only the pieces t reaches
+        first, last, _, _ = pieces_reached(self.boundaries, t, xp)  # only the pieces t reaches
         result: Any = self.values[last]
         for i in range(last - 1, first - 1, -1):
             result = xp.where(t < self.boundaries[i], self.values[i], result)
@@ -341,9 +341,10 @@ class Cosine(Schedule):
         _set(self, "num_periods", check_periods("Cosine", "num_periods", self.num_periods))
 
     def _value(self, t: Any, xp: Any) -> Any:
-        angle = xp.minimum(t, self.decay_steps) * (
-            2.0 * math.pi * self.num_periods / self.decay_steps
-        )
+        bounds = xp.bounds(t)
+        if bounds is None or bounds[1] > self.decay_steps:  # clamp only where some t is past it
+            t = xp.minimum(t, self.decay_steps)
+        angle = t * (2.0 * math.pi * self.num_periods / self.decay_steps)
         if self.end_value == 0:  # h cos + h: exactly init_value at 0 and exactly 0 at the end
             half = 0.5 * self.init_value
             return half * xp.cos(angle) + half
