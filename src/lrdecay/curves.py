@@ -221,7 +221,9 @@ class Exponential(Schedule):
         p(t) = \begin{cases} \lfloor t / T \rfloor & \text{staircase} \\ t / T & \text{otherwise}
         \end{cases}
 
-    There is no horizon: the value keeps decaying (or growing, for ``decay_rate > 1``).
+    There is no horizon: the value keeps decaying (or growing, for ``decay_rate > 1``; a growing
+    curve overflows to ``inf`` after about :math:`709 / \ln r` decay periods, so bound it with
+    :class:`~lrdecay.Clip` or end it with :class:`~lrdecay.Join`).
     TensorFlow's natural-exponential decay :math:`v_0 e^{-k p}` is this curve with
     :math:`r = e^{-k}`.
 
