@@ -76,6 +76,11 @@ def _fmt(value: Any) -> str:
     return repr(value)
 
 
+def set_field(obj: object, name: str, value: Any) -> None:
+    """Store a validated value on a frozen dataclass (from its ``__post_init__``)."""
+    object.__setattr__(obj, name, value)
+
+
 def check_number(owner: str, name: str, value: Any) -> float | int:
     """A finite real number (not a bool), as a plain ``int`` (integers) or ``float`` (the rest)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -22,6 +22,9 @@ from lrdecay._core import (
     check_schedules,
     pieces_reached,
 )
+from lrdecay._core import (
+    set_field as _set,
+)
 from lrdecay.curves import Constant, linear
 
 __all__ = [
@@ -35,10 +38,6 @@ __all__ = [
     "scale",
     "warmup",
 ]
-
-
-def _set(obj: object, name: str, value: Any) -> None:
-    object.__setattr__(obj, name, value)
 
 
 _LN2 = math.log(2.0)

@@ -27,6 +27,9 @@ from lrdecay._core import (
     check_sequence,
     pieces_reached,
 )
+from lrdecay._core import (
+    set_field as _set,
+)
 
 __all__ = [
     "Constant",
@@ -38,10 +41,6 @@ __all__ = [
     "Polynomial",
     "linear",
 ]
-
-
-def _set(obj: object, name: str, value: Any) -> None:
-    object.__setattr__(obj, name, value)
 
 
 def _mix(start: float, end: float, weight: Any, xp: Any) -> Any:

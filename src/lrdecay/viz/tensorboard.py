@@ -168,7 +168,7 @@ def write_scalars(
     wall_time = float(wall_time)
 
     event_pb2, summary_pb2, record_writer = _tensorboard()
-    events = _events(wall_time, series)
+    events = _events(series)
 
     directory = Path(logdir)
     if directory.exists() and not directory.is_dir():
@@ -192,7 +192,7 @@ def write_scalars(
 
 
 def _events(
-    wall_time: float, series: list[tuple[str, np.ndarray, np.ndarray]]
+    series: list[tuple[str, np.ndarray, np.ndarray]],
 ) -> list[tuple[int, list[tuple[str, float]]]]:
     """``(step, [(tag, value), ...])`` in step order; tags sharing a step in the mapping's order."""
     by_step: dict[int, list[tuple[str, float]]] = {}
