@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import lrdecay
 from lrdecay.cli import main
-from lrdecay.seed import SEED_FIGURES
+from lrdecay.survey import FIGURES
 
 HEAVY = ("matplotlib", "PIL", "tensorboard", "tensorflow", "torch", "jax", "keras")
 
@@ -41,6 +45,33 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--out" in out and "--quiet" in out and "./gallery" in out
 
 
+def founding_document_mentions(text: str) -> list[str]:
+    """Each "seed" in ``text`` other than a random seed (``seed=``, "random seed"), in context."""
+    text = re.sub(r"random seeds?|\bseed\s*=", "", text, flags=re.IGNORECASE)
+    return re.findall(r".{0,40}seed.{0,40}", text, flags=re.IGNORECASE | re.DOTALL)
+
+
+def test_founding_document_mentions() -> None:
+    assert founding_document_mentions("GaussianNoise(std=0.1, seed=3), a random seed") == []
+    assert founding_document_mentions("the Seed's figures") == ["the Seed's figures"]
+
+
+def test_help_and_gallery_say_what_the_gallery_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a user's words: the survey of TensorFlow 1's decay strategies, never "the seed"."""
+    survey = "the survey of TensorFlow 1's learning-rate decay strategies"
+    assert main(["--help"]) == 0
+    top = capsys.readouterr().out
+    assert main(["gallery", "--help"]) == 0
+    gallery = capsys.readouterr().out
+    assert main(["gallery", "--out", str(tmp_path), "--quiet"]) == 0
+    index = html.unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
+    for text in (top, gallery, index):
+        assert founding_document_mentions(text) == []
+        assert survey in " ".join(text.split())
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -65,10 +96,10 @@ def test_gallery_to_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     out = tmp_path / "my gallery"
     assert main(["gallery", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    assert len(list(out.glob("*.png"))) == len(SEED_FIGURES)
+    assert len(list(out.glob("*.png"))) == len(FIGURES)
     assert (out / "index.html").is_file()
     assert len(list((out / "tensorboard").glob("*/events.out.tfevents.*"))) == len(
-        {f.method for f in SEED_FIGURES}
+        {f.method for f in FIGURES}
     )
     # Progress on stderr, one summary line on stdout.
     assert "[ 1/19] piecewise_decay" in captured.err
@@ -103,14 +134,47 @@ def test_out_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert file.read_text() == "x"
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root"
-)
-def test_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder that refuses new entries: exit 2 and one line naming the path, as any user.
+
+    Permission bits do not stop root, so the refusal is the operating system's answer to
+    ``mkdir`` (EACCES), delivered for every path under ``locked``.
+    """
     locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    assert main(["gallery", "--out", str(locked / "g")]) == 2
-    assert capsys.readouterr().err.startswith("lrdecay: error: Permission denied")
+    locked.mkdir()
+    real_mkdir = Path.mkdir
+
+    def refuse_under_locked(self: Path, *args: Any, **kwargs: Any) -> None:
+        if locked in self.parents:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse_under_locked)
+    out = locked / "g"
+    assert main(["gallery", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("lrdecay: error: Permission denied: ")
+    assert str(out) in captured.err
+    assert list(locked.iterdir()) == []
+
+
+def test_out_below_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A real process, as any user: the output folder cannot be made (its parent is a file)."""
+    parent = tmp_path / "taken"
+    parent.write_text("x")
+    result = run_module("gallery", "--out", str(parent / "g"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"lrdecay: error: cannot write the gallery to {str(parent / 'g')!r}: "
+        "a parent of it is a file\n"
+    )
+    assert parent.read_text() == "x"
 
 
 def test_missing_matplotlib_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from ulps import assert_ulps
 
 from lrdecay import (
     Clip,
@@ -51,6 +52,11 @@ def simple_schedules() -> st.SearchStrategy[Schedule]:
         st.builds(Exponential, positive, st.integers(1, 100), st.floats(0.1, 1.0)),
         st.builds(lambda v, d: Polynomial(v, d, power=2.0, cycle=True), values, st.integers(1, 99)),
     )
+
+
+def magnitude(s: Schedule) -> float:
+    """The scale of a schedule's values (for tolerances): its largest |value| at a few steps."""
+    return float(np.max(np.abs(s(np.array([0, 1, 10, 100, 1000, 5000])))))
 
 
 def both(s: Schedule, steps: list[int]) -> list[tuple[float, float]]:
@@ -441,7 +447,7 @@ def test_sum_product_total_steps() -> None:
 def test_scale(inner: Schedule, factor: float, t: int) -> None:
     s = scale(inner, factor)
     assert s(t) == factor * inner(t)
-    assert s(np.array([t]))[0] == factor * inner(t)
+    assert_ulps(s(np.array([t]))[0], factor * inner(t), abs(factor) * magnitude(inner))
     assert s.total_steps == (None if inner.total_steps is None else max(0, inner.total_steps))
 
 
@@ -449,7 +455,7 @@ def test_scale(inner: Schedule, factor: float, t: int) -> None:
 def test_floor(inner: Schedule, lo: float, t: int) -> None:
     s = floor(inner, lo)
     assert s(t) == max(inner(t), lo)
-    assert s(np.array([t]))[0] == max(inner(t), lo)
+    assert_ulps(s(np.array([t]))[0], max(inner(t), lo), magnitude(inner))
     assert s == Clip(inner, min_value=lo)
 
 
@@ -467,7 +473,7 @@ def test_arithmetic_operators(inner: Schedule, a: float, b: float, t: int) -> No
     combined = a * inner + b
     assert isinstance(combined, Sum)
     assert combined(t) == a * v + b
-    assert combined(np.array([t]))[0] == a * v + b
+    assert_ulps(combined(np.array([t]))[0], a * v + b, abs(a) * magnitude(inner) + abs(b))
     assert (inner * a)(t) == v * a
     assert (b + inner)(t) == b + v
     assert (inner + b)(t) == v + b

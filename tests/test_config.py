@@ -38,7 +38,7 @@ from lrdecay import (
 )
 from lrdecay._core import registry
 from lrdecay.compat import tf1
-from lrdecay.seed import SEED_FIGURES
+from lrdecay.survey import FIGURES
 
 # At least one example per registered class; test_every_registered_class_has_an_example fails
 # when a class is added to the registry without an example here.
@@ -90,9 +90,9 @@ HELPER_EXAMPLES: dict[str, Schedule] = {
     "scale": scale(Cosine(1.0, 900), 0.1),
     "floor": floor(Exponential(0.1, 10, 0.9), 0.001),
     "operators": 0.1 * Cosine(1.0, 100) + 0.01,
-    "tf1-noisy": tf1.noisy_linear_cosine_decay(0.1, 1000, seed=3),
-    "tf1-restarts": tf1.cosine_decay_restarts(0.1, 100, m_mul=0.5, alpha=0.01),
-    "tf1-burnin": tf1.exponential_decay_with_burnin(0.1, 200, 0.9, 0.01, 50, 0.02),
+    "tf1-noisy": tf1.noisy_linear_cosine_decay(0.1, None, 1000, seed=3),
+    "tf1-restarts": tf1.cosine_decay_restarts(0.1, None, 100, m_mul=0.5, alpha=0.01),
+    "tf1-burnin": tf1.exponential_decay_with_burnin(None, 0.1, 200, 0.9, 0.01, 50, 0.02),
 }
 
 ALL: list[Any] = [
@@ -101,7 +101,7 @@ ALL: list[Any] = [
     for i, s in enumerate(group)
 ]
 ALL += [pytest.param(s, id=name) for name, s in HELPER_EXAMPLES.items()]
-ALL += [pytest.param(f.curve.schedule(), id=f"seed-{f.name}") for f in SEED_FIGURES]
+ALL += [pytest.param(f.curve.schedule(), id=f"seed-{f.name}") for f in FIGURES]
 
 STEPS = np.array([0, 1, 2, 5, 9, 10, 11, 99, 100, 101, 999, 1000, 4999, 5000, 5001, 15001, 2**40])
 
@@ -295,7 +295,7 @@ def test_unknown_type() -> None:
     with pytest.raises(ValueError, match=r"type.*3"):
         from_config({"type": 3})
     # The base class and private names are not schedules one can build.
-    for name in ("Schedule", "_Base", "object", "dict", "SeedFigure", "Namespace"):
+    for name in ("Schedule", "_Base", "object", "dict", "SurveyFigure", "Namespace"):
         with pytest.raises(ValueError, match=re.escape(repr(name))):
             from_config({"type": name})
 

@@ -112,14 +112,24 @@ DURATION_BAD: list[tuple[str, Any, type[Exception]]] = [
     ("subnormal", 1e-310, ValueError),
 ]
 PERIODS_BAD: list[tuple[str, Any, type[Exception]]] = [
-    *POSITIVE_BAD,
+    *NONNEG_BAD,
     ("too-many", 2e6, ValueError),  # lrdecay._core.MAX_PERIODS is 1e6
     ("huge", 1e300, ValueError),
+]
+SIGNED_PERIODS_BAD: list[tuple[str, Any, type[Exception]]] = [  # TF1: |num_periods| counts
+    *NUMBER_BAD,
+    ("too-many", 2e6, ValueError),
+    ("too-many-negative", -2e6, ValueError),
+]
+OPTIONAL_DURATION_BAD: list[tuple[str, Any, type[Exception]]] = [  # 0 turns the part off
+    case for case in DURATION_BAD if case[0] != "zero"
 ]
 KINDS: dict[str, list[tuple[str, Any, type[Exception]]]] = {
     "number": NUMBER_BAD,
     "duration": DURATION_BAD,
     "periods": PERIODS_BAD,
+    "signed-periods": SIGNED_PERIODS_BAD,
+    "duration?": OPTIONAL_DURATION_BAD,
     "number?": [case for case in NUMBER_BAD if case[1] is not None],  # None is valid
     "positive": POSITIVE_BAD,
     "nonneg": NONNEG_BAD,
@@ -128,6 +138,7 @@ KINDS: dict[str, list[tuple[str, Any, type[Exception]]]] = {
     "schedule": SCHEDULE_BAD,
     "schedules": SCHEDULES_BAD,
     "sequence": SEQUENCE_BAD,
+    "boundaries": [case for case in SEQUENCE_BAD if case[0] != "number"],  # TF: a lone int
 }
 
 
@@ -158,7 +169,7 @@ CTORS = [
             "init_value": "number",
             "decay_steps": "duration",
             "end_value": "number",
-            "power": "positive",
+            "power": "nonneg",
             "cycle": "bool",
         },
     ),
@@ -175,7 +186,7 @@ CTORS = [
         {
             "init_value": "number",
             "decay_steps": "duration",
-            "decay_rate": "positive",
+            "decay_rate": "number",  # negative whole powers: fine with staircase=True
             "staircase": "bool",
         },
     ),
@@ -187,7 +198,7 @@ CTORS = [
             "init_value": "number",
             "decay_steps": "duration",
             "decay_rate": "nonneg",
-            "power": "positive",
+            "power": "number",
             "staircase": "bool",
         },
     ),
@@ -222,7 +233,7 @@ CTORS = [
             "schedule": "schedule",
             "period_steps": "duration",
             "period_factor": "number",
-            "value_factor": "positive",
+            "value_factor": "number",
         },
     ),
     Ctor(
@@ -237,13 +248,13 @@ CTORS = [
         "warmup",
         warmup,
         {"schedule": CS, "steps": 10, "init_value": 0.0},
-        {"schedule": "schedule", "steps": "duration", "init_value": "number"},
+        {"schedule": "schedule", "steps": "duration?", "init_value": "number"},
     ),
     Ctor(
         "hold",
         hold,
         {"schedule": CS, "steps": 10, "value": 0.5},
-        {"schedule": "schedule", "steps": "duration", "value": "number?"},
+        {"schedule": "schedule", "steps": "duration?", "value": "number?"},
     ),
     Ctor(
         "scale",
@@ -262,13 +273,13 @@ CTORS = [
         "tf1.piecewise_constant",
         tf1.piecewise_constant,
         {"boundaries": [10, 20], "values": [1.0, 0.5, 0.1]},
-        {"boundaries": "sequence", "values": "sequence"},
+        {"boundaries": "boundaries", "values": "sequence"},
     ),
     Ctor(
         "tf1.piecewise_constant_decay",
         tf1.piecewise_constant_decay,
         {"boundaries": [10, 20], "values": [1.0, 0.5, 0.1]},
-        {"boundaries": "sequence", "values": "sequence"},
+        {"boundaries": "boundaries", "values": "sequence"},
     ),
     *[
         Ctor(
@@ -283,7 +294,7 @@ CTORS = [
             },
         )
         for name, rate_kind in (
-            ("exponential_decay", "positive"),
+            ("exponential_decay", "nonneg"),  # (staircase=False: no negative rate)
             ("natural_exp_decay", "number"),
             ("inverse_time_decay", "nonneg"),
         )
@@ -302,7 +313,7 @@ CTORS = [
             "learning_rate": "number",
             "decay_steps": "duration",
             "end_learning_rate": "number",
-            "power": "positive",
+            "power": "nonneg",
             "cycle": "bool",
         },
     ),
@@ -319,7 +330,7 @@ CTORS = [
         {
             "learning_rate": "number",
             "decay_steps": "duration",
-            "num_periods": "periods",
+            "num_periods": "signed-periods",
             "alpha": "number",
             "beta": "number",
         },
@@ -341,8 +352,8 @@ CTORS = [
             "learning_rate": "number",
             "decay_steps": "duration",
             "initial_variance": "nonneg",
-            "variance_decay": "nonneg",
-            "num_periods": "periods",
+            "variance_decay": "number",
+            "num_periods": "signed-periods",
             "alpha": "number",
             "beta": "number",
             "seed": "int>=0",
@@ -356,7 +367,7 @@ CTORS = [
             "learning_rate": "number",
             "first_decay_steps": "duration",
             "t_mul": "number",
-            "m_mul": "positive",
+            "m_mul": "number",
             "alpha": "number",
         },
     ),
@@ -375,7 +386,7 @@ CTORS = [
         {
             "learning_rate_base": "number",
             "learning_rate_decay_steps": "duration",
-            "learning_rate_decay_factor": "positive",
+            "learning_rate_decay_factor": "number",
             "burnin_learning_rate": "number",
             "burnin_steps": "int>=0",
             "min_learning_rate": "number",
@@ -401,7 +412,7 @@ CTORS = [
         },
         {
             "learning_rate_base": "number",
-            "total_decay_steps": "duration",
+            "total_decay_steps": "nonneg",
             "alpha": "number",
             "warmup_learning_rate": "number",
             "warmup_steps": "nonneg",
@@ -469,8 +480,11 @@ def test_table_covers_every_parameter_of_every_constructor() -> None:
     }
     public.update({f"tf1.{name}": getattr(tf1, name) for name in tf1.__all__})
     assert set(public) == set(BY_NAME)
+    steps = {"x", "global_step", "name"}  # tf1's step and name scope: not configuration
     for name, fn in public.items():
-        params = set(inspect.signature(fn).parameters)
+        params = set(inspect.signature(fn).parameters) - (
+            steps if name.startswith("tf1.") else set()
+        )
         assert params == set(BY_NAME[name].kinds), name
 
 
@@ -519,8 +533,9 @@ SPECIFIC: list[Any] = [
                  TypeError, [r"boundaries\[0\]", "10.0"], id="tf1.piecewise_constant-float"),
     pytest.param(tf1.piecewise_constant, {"boundaries": [20, 10], "values": [1, 2, 3]},
                  ValueError, ["boundaries", r"\[20, 10\]"], id="tf1.piecewise_constant-order"),
-    pytest.param(tf1.piecewise_constant, {"boundaries": [-5], "values": [1, 2]},
-                 ValueError, [r"boundaries\[0\]", "-5"], id="tf1.piecewise_constant-negative"),
+    pytest.param(tf1.piecewise_constant, {"boundaries": [10, 5, 5], "values": [1, 2, 3, 4]},
+                 ValueError, ["boundaries", "non-decreasing", r"\[10, 5, 5\]"],
+                 id="tf1.piecewise_constant-decreasing"),
     pytest.param(tf1.piecewise_constant, {"boundaries": [10], "values": [1, 2, 3]},
                  ValueError, ["values", "3 values", "1 boundaries"],
                  id="tf1.piecewise_constant-lengths"),
@@ -543,22 +558,31 @@ SPECIFIC: list[Any] = [
                  "t_mul": 0.5}, ValueError, ["t_mul", "0.5"], id="tf1.restarts-t_mul-below-1"),
     pytest.param(tf1.cosine_decay_restarts, {"learning_rate": 0.1, "first_decay_steps": 10,
                  "t_mul": 0.0}, ValueError, ["t_mul", "0.0"], id="tf1.restarts-t_mul-zero"),
-    pytest.param(tf1.cosine_decay_restarts, {"learning_rate": 0.1, "first_decay_steps": 10,
-                 "m_mul": 0.0}, ValueError, ["m_mul", "0.0"], id="tf1.restarts-m_mul-zero"),
-    pytest.param(tf1.cosine_decay_restarts, {"learning_rate": 0.1, "first_decay_steps": 10,
-                 "m_mul": -1.0}, ValueError, ["m_mul", "-1.0"], id="tf1.restarts-m_mul-negative"),
+    pytest.param(tf1.cosine_decay_restarts, {"learning_rate": 0.1, "first_decay_steps": -10},
+                 ValueError, ["first_decay_steps", "-10"], id="tf1.restarts-negative-length"),
+    pytest.param(tf1.exponential_decay, {"learning_rate": 0.1, "decay_steps": 10,
+                 "decay_rate": -0.5}, ValueError, ["decay_rate", "-0.5", "staircase"],
+                 id="tf1.exponential-negative-rate-continuous"),
+    pytest.param(tf1.polynomial_decay, {"learning_rate": 0.1, "decay_steps": 10, "power": -1.0},
+                 ValueError, ["power", "-1.0"], id="tf1.polynomial-negative-power"),
     pytest.param(tf1.cosine_decay_with_warmup, {"learning_rate_base": 0.01,
                  "total_decay_steps": 100, "warmup_learning_rate": 0.1, "warmup_steps": 10},
                  ValueError, ["learning_rate_base=0.01", "warmup_learning_rate=0.1"],
                  id="tf1.cosine_warmup-base-below-warmup-lr"),
     pytest.param(tf1.cosine_decay_with_warmup, {"learning_rate_base": 0.1,
-                 "total_decay_steps": 100, "warmup_steps": 60, "hold_base_rate_steps": 40},
-                 ValueError, ["total_decay_steps=100", "warmup_steps=60",
-                              "hold_base_rate_steps=40"], id="tf1.cosine_warmup-total-too-short"),
+                 "total_decay_steps": 100, "warmup_steps": 100},
+                 ValueError, ["total_decay_steps=100", "warmup_steps=100",
+                              "hold_base_rate_steps=0"], id="tf1.cosine_warmup-no-cosine-length"),
     pytest.param(tf1.cosine_decay_with_warmup, {"learning_rate_base": 0.1,
-                 "total_decay_steps": 50, "warmup_steps": 100},
-                 ValueError, ["total_decay_steps=50", "warmup_steps=100"],
-                 id="tf1.cosine_warmup-total-below-warmup"),
+                 "total_decay_steps": -1},
+                 ValueError, ["total_decay_steps", "-1"], id="tf1.cosine_warmup-total-negative"),
+    pytest.param(tf1.cosine_decay_with_warmup, {"learning_rate_base": 0.1,
+                 "total_decay_steps": 100, "warmup_steps": -10},
+                 ValueError, ["warmup_steps", "-10"], id="tf1.cosine_warmup-warmup-negative"),
+    pytest.param(tf1.exponential_decay_with_burnin, {"learning_rate_base": 0.1,
+                 "learning_rate_decay_steps": 10, "learning_rate_decay_factor": 0.9,
+                 "burnin_steps": -100}, ValueError, ["burnin_steps", "-100"],
+                 id="tf1.burnin-steps-negative"),
     pytest.param(tf1.exponential_decay_with_burnin, {"learning_rate_base": 0.1,
                  "learning_rate_decay_steps": 10, "learning_rate_decay_factor": 0.9,
                  "burnin_steps": 2.5}, TypeError, ["burnin_steps", "2.5"],
@@ -577,8 +601,8 @@ def test_specific_bad_input(
 
 
 def test_base_below_warmup_rate_is_fine_without_warmup() -> None:
-    # The seed checks learning_rate_base >= warmup_learning_rate only when warming up.
-    s = tf1.cosine_decay_with_warmup(0.01, 100, warmup_learning_rate=0.1, warmup_steps=0)
+    # The original checks learning_rate_base >= warmup_learning_rate only when warming up.
+    s = tf1.cosine_decay_with_warmup(None, 0.01, 100, warmup_learning_rate=0.1, warmup_steps=0)
     assert s(0) == 0.01
 
 
@@ -586,7 +610,7 @@ def test_base_below_warmup_rate_is_fine_without_warmup() -> None:
 @pytest.mark.parametrize("ctor", CTORS, ids=[c.name for c in CTORS])
 def test_unknown_keyword_is_a_type_error_naming_it(ctor: Ctor) -> None:
     for bogus in ("decay_step", "lr", "name", "global_step"):
-        if bogus in ctor.valid:
+        if bogus in ctor.valid or bogus in inspect.signature(ctor.fn).parameters:
             continue
         with pytest.raises(TypeError, match=re.escape(bogus)):
             ctor.fn(**ctor.valid, **{bogus: 1})
@@ -681,22 +705,22 @@ def test_extreme_valid_tf1_is_finite(
     lr: float, d: float, f: float, big_int: int, flag: bool, seed: int
 ) -> None:
     for s in (
-        tf1.piecewise_constant([big_int], [lr, lr * f]),
-        tf1.exponential_decay(lr, d, f, flag),
-        tf1.natural_exp_decay(lr, d, f * 700, flag),
-        tf1.inverse_time_decay(lr, d, 1 / f, flag),
-        tf1.polynomial_decay(lr, d, lr * f, power=1 / f, cycle=flag and float(d).is_integer()),
-        tf1.cosine_decay(lr, d, f),
-        tf1.linear_cosine_decay(lr, d, min(1 / f, 1e6), f, f),
-        tf1.noisy_linear_cosine_decay(lr, d, 1 / f, f, min(1 / f, 1e6), f, f, seed),
-        tf1.cosine_decay_restarts(lr, d, min(1 + 1 / f, 1e6), f, f),
-        tf1.exponential_decay_with_burnin(lr, d, f, lr * f, big_int, lr * f * f, flag),
-        tf1.piecewise_with_warmup([big_int, big_int + 1], [0.0, abs(lr), f], flag),
-        tf1.cosine_decay_with_warmup(abs(lr), 3 * d, f, abs(lr) * f, d, d),
+        tf1.piecewise_constant(None, [big_int], [lr, lr * f]),
+        tf1.exponential_decay(lr, None, d, f, flag),
+        tf1.natural_exp_decay(lr, None, d, f * 700, flag),
+        tf1.inverse_time_decay(lr, None, d, 1 / f, flag),
+        tf1.polynomial_decay(lr, None, d, lr * f, 1 / f, flag and float(d).is_integer()),
+        tf1.cosine_decay(lr, None, d, f),
+        tf1.linear_cosine_decay(lr, None, d, min(1 / f, 1e6), f, f),
+        tf1.noisy_linear_cosine_decay(lr, None, d, 1 / f, f, min(1 / f, 1e6), f, f, seed=seed),
+        tf1.cosine_decay_restarts(lr, None, d, min(1 + 1 / f, 1e6), f, f),
+        tf1.exponential_decay_with_burnin(None, lr, d, f, lr * f, big_int, lr * f * f, flag),
+        tf1.piecewise_with_warmup(None, [big_int, big_int + 1], [0.0, abs(lr), f], flag),
+        tf1.cosine_decay_with_warmup(None, abs(lr), 3 * d, f, abs(lr) * f, d, d),
     ):
         assert_finite(s)
 
 
 def test_cosine_decay_with_warmup_too_short_decay_names_its_parameters() -> None:
     with pytest.raises(ValueError, match=r"cosine_decay_with_warmup.*total_decay_steps"):
-        tf1.cosine_decay_with_warmup(0.1, 100.0000001, warmup_steps=100)
+        tf1.cosine_decay_with_warmup(None, 0.1, 100.0000001, warmup_steps=100)

@@ -56,12 +56,18 @@ _LAZY = {
 }
 
 
+_SUBMODULES = ("cli", "combinators", "compat", "config", "curves", "survey", "viz")
+"""Modules of the package that ``lrdecay.<name>`` imports on first access."""
+
+
 def __getattr__(name: str) -> _Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f"lrdecay.{name}")  # (the import sets the attribute)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'lrdecay' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -1,25 +1,34 @@
-"""The :class:`Schedule` base class, its evaluation policy, and the validation helpers.
+"""The :class:`Schedule` base class, its evaluation contract, and the validation helpers.
 
 A schedule is an immutable dataclass whose fields are its configuration and whose value at a step
 is a closed-form function of that step. Subclasses implement one method,
-``_value(self, t, xp)``, written against the namespace ``xp`` (see :mod:`lrdecay._xp`).
+``_value(self, t, xp)``, written once against the array namespace ``xp`` (:mod:`lrdecay._xp`) and
+the step ``t`` (:class:`lrdecay._step.Step`).
 
-Evaluation policy (:meth:`Schedule.__call__`):
+The evaluation contract (:meth:`Schedule.__call__`), owned by this module alone:
 
-* the step counts completed optimizer updates and starts at 0; it must be a non-negative integer
-  (a Python ``int``, an integral ``float``, or a NumPy integer/float array of such values);
-* a Python number gives a Python ``float`` computed in double precision;
-* a NumPy array (or a list/tuple of steps) gives a NumPy array of the same shape, ``float64`` by
-  default. With ``dtype="float32"`` the result is ``float32``; it is *computed* in ``float32``
-  while every step is below ``2**24`` (where ``float32`` holds integers exactly), and in ``float64``
-  then rounded otherwise, so large steps are never mangled;
-* large arrays are evaluated in cache-sized blocks, so temporaries stay in cache and the cost is
-  close to that of the transcendental functions themselves.
+* the step counts completed optimizer updates and starts at 0;
+* a Python number (an ``int``, an integral ``float``, a NumPy scalar) gives a Python ``float``,
+  computed in double precision; it must be an integer in ``[0, 2**53]``;
+* a NumPy array (or a list, tuple or ``range``) gives a NumPy array of the same shape, ``float64``
+  or, with ``dtype="float32"``, ``float32`` (computed in ``float32``); every step is checked;
+* a **torch tensor** gives a torch tensor on the same device, a **jax array** a jax array (also
+  under ``jax.jit`` and ``jax.vmap``, with 64-bit types on or off), a **TensorFlow tensor or
+  variable** a TensorFlow tensor (eagerly and inside ``tf.function``): ``float32`` unless ``dtype``
+  asks for ``float64``. Their steps may be integers of any width or integral floats (a float is
+  truncated); they are not checked, since that would read the tensor back to the host: a negative
+  step evaluates as step 0;
+* the step is cast once, to an integer type (``int64``, or ``int32`` for 32-bit steps and for jax
+  without 64-bit types), and the result is cast and broadcast once, to the step's shape and the
+  asked dtype. Formulas compare, shift and divide steps in integer arithmetic
+  (:class:`~lrdecay._step.Step`), so ``int32`` steps are placed exactly up to ``2**31 - 1`` even in
+  ``float32``.
+
+Large NumPy arrays are evaluated in cache-sized blocks, so temporaries stay in cache.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 import numbers
@@ -29,15 +38,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from lrdecay._xp import NUMPY, SCALAR, forget_bounds
+from lrdecay._step import Step
+from lrdecay._xp import SCALAR, library_of, namespace
 
-__all__ = ["SCALAR", "Schedule"]
+__all__ = ["Schedule"]
 
 _BLOCK_BYTES = 1 << 16  # one thread: 64 KiB blocks stay in cache, below malloc's mmap threshold
 _THREAD_BLOCK_BYTES = 1 << 18  # several threads: fewer, larger blocks (measured: benchmarks/)
-_F32_EXACT = 1 << 24
-_FLOAT64 = np.dtype(np.float64)
 _MAX_STEP = 1 << 53
+_INT64_MAX = (1 << 63) - 1
+_INT32_MAX = (1 << 31) - 1
 
 _PARALLEL_MIN = 1 << 20
 _POOL: Any = None
@@ -69,6 +79,16 @@ def _pool(workers: int) -> Any:
 
         _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lrdecay")
     return _POOL
+
+
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start a new pool when one is needed."""
+    global _POOL
+    _POOL = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -113,8 +133,8 @@ MAX_PERIODS = 1e6
 
 
 def check_periods(owner: str, name: str, value: Any) -> float | int:
-    """A number of periods: positive and at most :data:`MAX_PERIODS`."""
-    number = check_positive(owner, name, value)
+    """A number of periods: non-negative and at most :data:`MAX_PERIODS`."""
+    number = check_non_negative(owner, name, value)
     if number > MAX_PERIODS:
         raise ValueError(f"{owner}: {name} must be <= {MAX_PERIODS:g}, got {_fmt(number)}")
     return number
@@ -167,8 +187,9 @@ def check_increasing(
 ) -> None:
     for i in range(1, len(values)):
         if values[i] <= values[i - 1] if strict else values[i] < values[i - 1]:
+            order = "strictly increasing" if strict else "non-decreasing"
             raise ValueError(
-                f"{owner}: {name} must be strictly increasing, got {list(values)} "
+                f"{owner}: {name} must be {order}, got {list(values)} "
                 f"({name}[{i}]={values[i]!r} after {values[i - 1]!r})"
             )
 
@@ -189,18 +210,6 @@ def check_boundaries(
             f"{len(pieces)} {pieces_name} for {len(bounds)} boundaries"
         )
     return bounds
-
-
-def pieces_reached(boundaries: Sequence[float], t: Any, xp: Any) -> tuple[int, int, float, float]:
-    """The first and last of the pieces between ``boundaries`` (switching at each boundary) that
-    the steps ``t`` fall in, and the smallest and largest step (all pieces, ``-inf`` and ``inf``
-    when ``t`` is traced).
-    """
-    bounds = xp.bounds(t)
-    if bounds is None:
-        return 0, len(boundaries), -math.inf, math.inf
-    low, high = bounds
-    return bisect.bisect_right(boundaries, low), bisect.bisect_right(boundaries, high), low, high
 
 
 def check_schedule(owner: str, name: str, value: Any) -> Schedule:
@@ -225,32 +234,47 @@ def check_schedules(owner: str, name: str, value: Any) -> tuple[Schedule, ...]:
     return tuple(check_schedule(owner, f"{name}[{i}]", v) for i, v in enumerate(value))
 
 
-def _check_dtype(dtype: Any) -> np.dtype[Any]:
+_FLOAT_NAMES = ("float32", "float64")
+
+
+def _dtype_name(dtype: Any) -> str:
+    """``"float32"`` or ``"float64"`` from a name, a NumPy dtype or a framework's dtype object."""
     if dtype is None:
-        return np.dtype(np.float64)
+        return "float64"
     try:
-        resolved: np.dtype[Any] = np.dtype(dtype)
+        name = np.dtype(dtype).name
     except TypeError:
-        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype!r}") from None
-    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+        if isinstance(dtype, str) or library_of(dtype) is None:
+            raise TypeError(
+                f"dtype must be 'float32' or 'float64', got {dtype!r} ({type(dtype).__name__})"
+            ) from None
+        name = str(getattr(dtype, "name", None) or dtype).rpartition(".")[2]  # torch.float64
+    name = str(name)
+    if name not in _FLOAT_NAMES:
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    return resolved
+    return name
 
 
-def _scalar_step(step: Any) -> float:
+def _check_dtype(dtype: Any) -> np.dtype[Any]:
+    return np.dtype(_dtype_name(dtype))
+
+
+def _scalar_step(step: Any) -> int:
+    value = step
     if not isinstance(step, numbers.Integral):
-        as_float = float(step)
-        if not math.isfinite(as_float):
+        with np.errstate(all="ignore"):
+            value = float(step)
+        if not math.isfinite(value):
             raise ValueError(f"step must be a finite non-negative integer, got {step!r}")
-        if not as_float.is_integer():
+        if not value.is_integer():
             raise ValueError(
                 f"step must be an integer (steps count optimizer updates), got {step!r}"
             )
-    if step < 0:
+    if value < 0:
         raise ValueError(f"step must be >= 0, got {step!r}")
-    if step > _MAX_STEP:
+    if value > _MAX_STEP:
         raise ValueError(f"step must be <= 2**53 (exact in double precision), got {step!r}")
-    return float(step)
+    return int(value)
 
 
 def _array_steps(step: Any) -> np.ndarray:
@@ -267,15 +291,17 @@ def _array_steps(step: Any) -> np.ndarray:
     )
 
 
-def _check_block(steps: np.ndarray) -> tuple[float, float]:
-    """Validate a non-empty block of steps; return its smallest and largest step."""
+def _check_block(steps: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Validate a non-empty block of steps; return it as ``int64`` with its smallest and largest
+    step."""
     if steps.dtype.kind == "f":
-        bad = ~np.isfinite(steps)
-        if bad.any():
-            raise ValueError(
-                f"step must be a finite integer, got {steps[bad].flat[0]!r} among the steps"
-            )
-        frac = steps != np.floor(steps)
+        with np.errstate(all="ignore"):
+            bad = ~np.isfinite(steps)
+            if bad.any():
+                raise ValueError(
+                    f"step must be a finite integer, got {steps[bad].flat[0]!r} among the steps"
+                )
+            frac = steps != np.floor(steps)
         if frac.any():
             raise ValueError(
                 "step must be an integer (steps count optimizer updates), got "
@@ -286,7 +312,89 @@ def _check_block(steps: np.ndarray) -> tuple[float, float]:
         raise ValueError(f"step must be >= 0, got {lo!r} among the steps")
     if hi > _MAX_STEP:
         raise ValueError(f"step must be <= 2**53, got {hi!r} among the steps")
-    return float(lo), float(hi)
+    return steps.astype(np.int64, copy=False), float(lo), float(hi)
+
+
+def _python_step(step: int) -> Step:
+    return Step(
+        SCALAR,
+        n=step,
+        x=float(step),
+        dtype=float,
+        int_dtype=int,
+        int_max=None,
+        concrete=True,
+        wide_words=True,
+        bounds=(float(step), float(step)),
+    )
+
+
+def _tensor_step(step: Any, dtype: Any, library: str) -> tuple[Step, Any, Any]:
+    """The :class:`Step` of a tensor, its namespace and the shape of the result."""
+    xp = namespace(library, step)
+    name = "float32" if dtype is None else _dtype_name(dtype)
+    wide_words = True
+    device = None
+    if library == "tensorflow":
+        import tensorflow as tf
+
+        step = tf.convert_to_tensor(step)  # a variable is read once
+        kind = "b" if step.dtype.is_bool else "i" if step.dtype.is_integer else "f"
+        kind = kind if kind == "i" or step.dtype.is_floating or kind == "b" else "c"
+        bits = step.dtype.size * 8
+        has_64 = True
+        shape = tf.shape(step)
+    else:
+        if library == "jax":
+            import jax
+
+            # 64-bit types are on when jax keeps int64 as int64 (a config or a context)
+            has_64 = jax.dtypes.canonicalize_dtype(np.int64) == np.int64
+            wide_words = False
+        else:
+            has_64 = True
+            device = step.device
+        kind = (
+            "b"
+            if xp.isdtype(step.dtype, "bool")
+            else "i"
+            if xp.isdtype(step.dtype, "integral")
+            else "f"
+            if xp.isdtype(step.dtype, "real floating")
+            else "c"
+        )
+        bits = step.dtype.itemsize * 8
+        shape = step.shape
+    if kind == "b":
+        raise TypeError("step must be an integer tensor (or integral floats), got a boolean one")
+    if kind == "c":
+        raise TypeError(f"step must be an integer tensor (or integral floats), got {step.dtype}")
+    if name == "float64" and not has_64:
+        raise ValueError(
+            "dtype float64 needs jax's 64-bit types: jax.config.update('jax_enable_x64', True)"
+        )
+    unsigned32 = getattr(step.dtype, "name", "") == "uint32"
+    narrow = (kind == "i" and bits <= 32 and not unsigned32) or not has_64
+    int_dtype = xp.int32 if narrow else xp.int64
+    n = xp.maximum(xp.astype(step, int_dtype), 0)
+    t = Step(
+        xp,
+        n=n,
+        dtype=getattr(xp, name),
+        int_dtype=int_dtype,
+        device=device,
+        int_max=_INT32_MAX if narrow else _INT64_MAX,
+        concrete=False,
+        wide_words=wide_words,
+    )
+    return t, xp, shape
+
+
+def _finish(value: Any, t: Step, xp: Any, shape: Any) -> Any:
+    """Cast and broadcast a formula's result once: the step's shape, the working dtype."""
+    if isinstance(value, int | float):
+        return xp.broadcast_to(t.const(value), shape)
+    return xp.broadcast_to(xp.astype(value, t.dtype), shape)
 
 
 # --------------------------------------------------------------------------- the base class
@@ -314,6 +422,11 @@ class Schedule:
 
     _registry_name: ClassVar[str] = ""
 
+    # TensorFlow's AutoGraph must run a schedule as it is inside tf.function: its formulas have no
+    # Python control flow on tensor values to convert. (What tf.autograph.experimental.
+    # do_not_convert sets, without importing TensorFlow.)
+    autograph_info__: ClassVar[frozenset[str]] = frozenset()
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__name__.startswith("_"):
@@ -334,27 +447,37 @@ class Schedule:
         return None
 
     def __call__(self, step: Any, dtype: Any = None) -> Any:
-        """The value at ``step`` (see the module docstring for the evaluation policy)."""
-        if isinstance(step, numbers.Real) and not isinstance(step, bool | np.bool_ | np.ndarray):
-            t = _scalar_step(step)
+        """The value at ``step``: see the evaluation contract in :mod:`lrdecay._core`.
+
+        Args:
+            step: A Python or NumPy integer, a NumPy array (list, tuple, ``range``) of them, or a
+                torch, jax or TensorFlow tensor of steps.
+            dtype: ``"float32"`` or ``"float64"`` (or the library's own dtype object). Python
+                numbers and NumPy arrays default to ``float64``, tensors to ``float32``.
+        """
+        if isinstance(step, numbers.Real) and not isinstance(step, (bool, np.bool_)):
+            k = _scalar_step(step)
             if dtype is not None and _check_dtype(dtype) == np.float32:
                 # exactly what the same step gives in a float32 array
-                return float(self._call_array(np.asarray([t]), dtype)[0])
-            return float(self._value(t, SCALAR))
-        if isinstance(step, np.ndarray | list | tuple | range):
-            return self._call_array(step, dtype)
-        raise TypeError(
-            "step must be an int, an integral float or a NumPy array of them, got "
-            f"{step!r} ({type(step).__name__})"
-        )
+                return float(self._call_numpy(np.asarray([k]), dtype)[0])
+            return float(self._value(_python_step(k), SCALAR))
+        if isinstance(step, (np.ndarray, list, tuple, range)):
+            return self._call_numpy(step, dtype)
+        library = library_of(step)
+        if library is None:
+            raise TypeError(
+                "step must be an int, an integral float, a NumPy array of them or a torch, jax "
+                f"or TensorFlow tensor, got {step!r} ({type(step).__name__})"
+            )
+        t, xp, shape = _tensor_step(step, dtype, library)
+        return _finish(self._value(t, xp), t, xp, shape)
 
-    def _call_array(self, step: Any, dtype: Any) -> np.ndarray:
+    def _call_numpy(self, step: Any, dtype: Any) -> np.ndarray:
         out_dtype = _check_dtype(dtype)
         steps = _array_steps(step)
         out = np.empty(steps.shape, dtype=out_dtype)
         flat_in = steps.reshape(-1)
         flat_out = out.reshape(-1)
-        single = out_dtype == np.float32
         workers = _threads() if flat_in.size >= _PARALLEL_MIN else 1
         block = (_BLOCK_BYTES if workers == 1 else _THREAD_BLOCK_BYTES) // out_dtype.itemsize
 
@@ -362,16 +485,18 @@ class Schedule:
             with np.errstate(all="ignore"):
                 for start in range(begin, end, block):
                     stop = min(start + block, end)
-                    steps = flat_in[start:stop]
-                    bounds = _check_block(steps)
-                    # float32 is computed in float32 only where it holds every step exactly
-                    work = _FLOAT64 if single and bounds[1] >= _F32_EXACT else out_dtype
-                    t = steps.astype(work)
-                    NUMPY.note(t, bounds)
-                    try:
-                        flat_out[start:stop] = self._value(t, NUMPY)
-                    finally:
-                        forget_bounds()
+                    n, lo, hi = _check_block(flat_in[start:stop])
+                    t = Step(
+                        np,
+                        n=n,
+                        dtype=out_dtype,
+                        int_dtype=np.int64,
+                        int_max=_INT64_MAX,
+                        concrete=True,
+                        wide_words=False,
+                        bounds=(lo, hi),
+                    )
+                    flat_out[start:stop] = self._value(t, np)
 
         if workers == 1:
             fill(0, flat_in.size)

@@ -1,78 +1,97 @@
-"""Array namespaces: the small set of functions every schedule formula is written against.
+"""Array namespaces: the array-API functions every schedule formula is written against.
 
-A schedule's formula is written once, as ``_value(self, t, xp)``, where ``t`` is the (local) step
-and ``xp`` is one of the namespaces below. Only these names may be used in a formula:
+A formula is written once, as ``_value(self, t, xp)``: ``t`` is a :class:`lrdecay._step.Step` (the
+step, with its exact integer part) and ``xp`` an array namespace with the standard
+`array API <https://data-apis.org/array-api/>`_ names. Formulas use only these:
 
-=================  ==========================================================================
-``cos``, ``exp``   elementwise transcendental functions
-``log``, ``sqrt``
-``floor``,         elementwise rounding (``rint``: to the nearest integer, ties to even)
-``ceil``, ``rint``
-``log1p``,         ``log(1 + x)`` and ``exp(x) - 1``, accurate for small ``x``
-``expm1``
-``float64(t)``     ``t`` in double precision (a no-op for Python floats)
-``pow(x, y)``      ``x ** y`` (either may be a number)
-``minimum``,       elementwise two-argument min / max
-``maximum``
-``where(c, a, b)`` ``a`` where ``c`` else ``b`` (both branches are evaluated: keep them finite)
-``normal(s, t)``   a standard-normal number that is a pure function of ``(seed s, step t)``
-``bounds(t)``     ``(min, max)`` of ``t`` as Python floats when the values are concrete (NumPy,
-                   Python), ``None`` when they are not (traced tensors, empty arrays). Formulas
-                   use it only to skip work: the result never depends on it.
-``note(t, b)``     record that ``t``'s bounds are ``b`` (a shifted copy's, say), so that
-                   ``bounds(t)`` need not compute them again; a no-op where it does not apply
-``scalar``         ``True`` when ``t`` is a single Python float
-=================  ==========================================================================
+=====================================  ===========================================================
+``cos exp log sqrt log1p expm1``       elementwise functions
+``floor pow minimum maximum``          (``pow``, ``minimum`` and ``maximum`` accept a Python
+                                       number for either argument)
+``where(c, a, b)``                     ``a`` where ``c`` else ``b`` (both are evaluated: keep
+                                       them finite); one of ``a``, ``b`` may be a Python number
+``searchsorted take astype asarray``   table lookups and conversions (:class:`~lrdecay._step.Step`
+                                       wraps them for formulas)
+``full broadcast_to isdtype``          the engine's cast and broadcast of the result
+``floor_divide remainder``             integer arithmetic on the step's integer part
+``bitwise_and bitwise_or bitwise_xor`` 32-bit words of the counter-based noise generator
+``bitwise_left_shift``
+``bitwise_right_shift``
+=====================================  ===========================================================
 
-Arithmetic operators (``+ - * /``) and comparisons work directly on ``t``.
+Where each namespace comes from:
 
-Two namespaces exist today: :data:`SCALAR` evaluates a Python ``float`` with the :mod:`math`
-module (a few microseconds per call, suited to one call per training step), and :data:`NUMPY`
-evaluates NumPy arrays. Both compute in IEEE double (or single) precision with the same order of
-operations, so their results agree to the last bit or two of the libm in use.
+* NumPy arrays use :mod:`numpy` itself (NumPy 2 has every name above; going through
+  ``array_api_compat.numpy`` would add a Python call per operation on every 64 KiB block);
+* jax arrays use :func:`array_api_compat.array_namespace` (that is ``jax.numpy``);
+* torch tensors use :mod:`lrdecay._xp_torch`: ``array_api_compat.torch``, except for the functions
+  that take a Python number, which are torch's own (the compat versions convert the number
+  through ``torch.result_type``, which ``torch.compile(fullgraph=True)`` cannot trace);
+* TensorFlow tensors use :mod:`lrdecay._xp_tf`, a small hand-written shim, because
+  ``array-api-compat`` does not cover TensorFlow;
+* Python numbers use :data:`SCALAR`, hand-written on :mod:`math`: one evaluation per training step
+  costs a few microseconds, where NumPy 0-d arrays would cost tens.
+
+A framework is imported only when one of its tensors arrives: :func:`library_of` recognises a
+tensor by the modules its type is defined in, without importing anything.
 """
 
 from __future__ import annotations
 
-import _thread
+import bisect
 import math
 from typing import Any
 
-import numpy as np
-
-__all__ = ["NUMPY", "SCALAR", "Namespace", "forget_bounds", "normal_numpy"]
-
-_MASK64 = (1 << 64) - 1
+__all__ = ["SCALAR", "library_of", "namespace"]
 
 
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijective avalanche mix of uint64 words (wrapping arithmetic)."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: np.ndarray = x ^ (x >> np.uint64(31))
-    return mixed
+# --------------------------------------------------------------------------- recognising tensors
+_ROOTS = {"torch": "torch", "jax": "jax", "jaxlib": "jax", "tensorflow": "tensorflow"}
+_LIBRARY_OF_TYPE: dict[type, str | None] = {}
 
 
-def normal_numpy(seed: int, t: Any) -> np.ndarray:
-    """Standard-normal draws that are a pure function of ``(seed, round(t))``.
-
-    Counter-based: two uint64 words are derived from ``(seed, step)`` with the SplitMix64 mixer,
-    turned into uniforms with 53 random bits each, and into a normal number by Box–Muller. The same
-    ``(seed, step)`` always gives the same number, on any machine, in any order of evaluation, so a
-    resumed run sees exactly the noise it would have seen.
+def library_of(value: Any) -> str | None:
+    """``"torch"``, ``"jax"`` or ``"tensorflow"`` when ``value`` is one of their tensors (or
+    variables, or tracers), else ``None``. Looks only at the module names of the value's type and
+    its bases: nothing is imported.
     """
-    steps = np.rint(np.asarray(t, dtype=np.float64)).astype(np.int64).view(np.uint64)
-    key = np.uint64((seed * 0x9E3779B97F4A7C15) & _MASK64)
-    with np.errstate(over="ignore"):
-        base = _mix64(steps * np.uint64(2) + key)
-        w1 = _mix64(base ^ np.uint64(0x632BE59BD9B4E019))
-        w2 = _mix64(base ^ np.uint64(0x8CB92BA72F3D8DD7))
-    scale = 2.0**-53
-    u1 = ((w1 >> np.uint64(11)).astype(np.float64) + 1.0) * scale  # (0, 1]
-    u2 = (w2 >> np.uint64(11)).astype(np.float64) * scale  # [0, 1)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2)
+    kind = type(value)
+    try:
+        return _LIBRARY_OF_TYPE[kind]
+    except KeyError:
+        pass
+    found = None
+    for cls in kind.__mro__:
+        root = _ROOTS.get(cls.__module__.partition(".")[0])
+        if root is not None:
+            found = root
+            break
+    _LIBRARY_OF_TYPE[kind] = found
+    return found
 
 
+_NAMESPACES: dict[str, Any] = {}
+
+
+def namespace(library: str, sample: Any) -> Any:
+    """The array namespace of ``library`` (``sample`` is one of its arrays). The torch and
+    TensorFlow namespaces are modules, so that their first use may happen while
+    ``torch.compile`` traces (it can import a module, not build an object)."""
+    xp = _NAMESPACES.get(library)
+    if xp is None:
+        if library == "tensorflow":
+            import lrdecay._xp_tf as xp
+        elif library == "torch":
+            import lrdecay._xp_torch as xp
+        else:
+            import array_api_compat
+
+            xp = array_api_compat.array_namespace(sample)
+        _NAMESPACES[library] = xp
+    return xp
+
+
+# --------------------------------------------------------------------------- Python numbers
 def _safe_exp(x: float) -> float:
     try:
         return math.exp(x)
@@ -92,110 +111,84 @@ def _safe_pow(x: float, y: float) -> float:
         return float(math.pow(x, y))
     except OverflowError:
         return math.inf
-    except ValueError:  # 0 ** negative: the IEEE answer, as numpy gives it
+    except ValueError:  # 0 ** negative: the IEEE answer, as NumPy gives it
         return math.inf
 
 
-_HINTS = _thread._local()
+class _Scalar:
+    """The namespace of Python numbers: the array-API names on :mod:`math`.
 
+    Dtypes are Python's own types (``float`` is the floating dtype, ``int`` the integer one);
+    "arrays" of a table are tuples.
+    """
 
-def _noted() -> dict[int, tuple[Any, Any]]:
-    """This thread's recorded bounds, by array identity (cleared by :func:`forget_bounds`)."""
-    try:
-        known: dict[int, tuple[Any, Any]] = _HINTS.known
-    except AttributeError:
-        known = _HINTS.known = {}
-    return known
+    float32 = float64 = float
+    int32 = int64 = int
+    take_any_shape = True
+    cos = staticmethod(math.cos)
+    exp = staticmethod(_safe_exp)
+    log = staticmethod(math.log)
+    sqrt = staticmethod(math.sqrt)
+    log1p = staticmethod(math.log1p)
+    expm1 = staticmethod(_safe_expm1)
+    pow = staticmethod(_safe_pow)
+    minimum = staticmethod(min)
+    maximum = staticmethod(max)
 
+    @staticmethod
+    def floor(x: float) -> float:
+        return float(math.floor(x))
 
-def forget_bounds() -> None:
-    """Drop this thread's recorded bounds (and the arrays they keep alive)."""
-    _HINTS.known = {}
+    @staticmethod
+    def where(c: bool, a: Any, b: Any) -> Any:
+        return a if c else b
 
+    @staticmethod
+    def astype(x: Any, dtype: type) -> Any:
+        return dtype(x)
 
-def _numpy_bounds(t: np.ndarray) -> tuple[float, float] | None:
-    hit = _noted().get(id(t))
-    if hit is not None and hit[0] is t:
-        bounds: tuple[float, float] | None = hit[1]
-        return bounds
-    return (float(t.min()), float(t.max())) if t.size else None
+    @staticmethod
+    def asarray(x: Any, dtype: Any = None, device: Any = None) -> Any:
+        return tuple(x) if isinstance(x, list | tuple) else x
 
+    @staticmethod
+    def searchsorted(table: tuple[Any, ...], x: Any, side: str = "left") -> int:
+        return (bisect.bisect_right if side == "right" else bisect.bisect_left)(table, x)
 
-class Namespace:
-    """A bundle of elementwise functions over one kind of step value."""
+    @staticmethod
+    def take(table: tuple[Any, ...], index: int) -> Any:
+        return table[index]
 
-    __slots__ = (
-        "bounds",
-        "ceil",
-        "cos",
-        "exp",
-        "expm1",
-        "float64",
-        "floor",
-        "log",
-        "log1p",
-        "maximum",
-        "minimum",
-        "name",
-        "normal",
-        "note",
-        "pow",
-        "rint",
-        "scalar",
-        "sqrt",
-        "where",
-    )
+    @staticmethod
+    def floor_divide(a: int, b: int) -> int:
+        return a // b
 
-    def __init__(self, name: str, *, scalar: bool, **functions: Any) -> None:
-        self.name = name
-        self.scalar = scalar
-        for key, fn in functions.items():
-            setattr(self, key, fn)
+    @staticmethod
+    def remainder(a: int, b: int) -> int:
+        return a % b
+
+    @staticmethod
+    def bitwise_and(a: int, b: int) -> int:
+        return a & b
+
+    @staticmethod
+    def bitwise_or(a: int, b: int) -> int:
+        return a | b
+
+    @staticmethod
+    def bitwise_xor(a: int, b: int) -> int:
+        return a ^ b
+
+    @staticmethod
+    def bitwise_left_shift(a: int, b: int) -> int:
+        return a << b
+
+    @staticmethod
+    def bitwise_right_shift(a: int, b: int) -> int:
+        return a >> b
 
     def __repr__(self) -> str:
-        return f"<lrdecay namespace {self.name}>"
+        return "<lrdecay namespace of Python numbers>"
 
 
-SCALAR: Any = Namespace(
-    "scalar",
-    scalar=True,
-    cos=math.cos,
-    exp=_safe_exp,
-    log=math.log,
-    sqrt=math.sqrt,
-    floor=lambda x: float(math.floor(x)),
-    ceil=lambda x: float(math.ceil(x)),
-    rint=lambda x: float(round(x)),
-    log1p=math.log1p,
-    expm1=_safe_expm1,
-    float64=float,
-    pow=_safe_pow,
-    minimum=min,
-    maximum=max,
-    where=lambda c, a, b: a if c else b,
-    normal=lambda seed, t: float(normal_numpy(seed, t)),
-    bounds=lambda t: (t, t),
-    note=lambda t, bounds: None,
-)
-
-NUMPY: Any = Namespace(
-    "numpy",
-    scalar=False,
-    cos=np.cos,
-    exp=np.exp,
-    log=np.log,
-    sqrt=np.sqrt,
-    floor=np.floor,
-    ceil=np.ceil,
-    rint=np.rint,
-    log1p=np.log1p,
-    expm1=np.expm1,
-    float64=lambda t: np.asarray(t, dtype=np.float64),
-    pow=np.power,
-    minimum=np.minimum,
-    maximum=np.maximum,
-    where=np.where,
-    normal=lambda seed, t: normal_numpy(seed, t).astype(np.result_type(t, np.float32)),
-    bounds=lambda t: _numpy_bounds(t),
-    note=lambda t, bounds: _noted().__setitem__(id(t), (t, bounds)),
-)
+SCALAR: Any = _Scalar()

@@ -1,7 +1,8 @@
 """The ``lrdecay`` command line.
 
-``lrdecay gallery [--out DIR] [--quiet]`` draws the seed's figures (see
-:mod:`lrdecay.viz.gallery`); ``lrdecay --version`` prints the version. The command line is a thin
+``lrdecay gallery [--out DIR] [--quiet]`` draws the schedules of the survey of TensorFlow 1's
+learning-rate decay strategies (see :mod:`lrdecay.viz.gallery`); ``lrdecay --version`` prints the
+version. The command line is a thin
 layer: it parses arguments, calls the library, and turns expected failures (a missing optional
 dependency, an output path that is a file, an unwritable folder) into a one-line message on stderr
 and exit status 2, without a traceback. Heavy modules (matplotlib, tensorboard) are imported only
@@ -58,10 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gallery = commands.add_parser(
         "gallery",
-        help="draw the seed's figures: PNG plots, TensorBoard event files and an HTML index",
+        help=(
+            "draw the survey of TensorFlow 1's learning-rate decay strategies: a plot of each "
+            "schedule, TensorBoard event files and an HTML page with the formulas"
+        ),
         description=(
-            "Draw every figure of the seed survey: <out>/<name>.png, TensorBoard event files "
-            "under <out>/tensorboard/<method>/ and <out>/index.html."
+            "Draw the gallery of the survey of TensorFlow 1's learning-rate decay strategies: "
+            "the decay schedules of tf.compat.v1.train (piecewise constant, exponential, "
+            "polynomial, cosine, cosine with restarts, ...) and the burn-in and warm-up schedules "
+            "of TensorFlow's object-detection models, with the survey's parameters, as "
+            "TensorFlow 1 computes them. Writes <out>/<name>.png (one plot per schedule), "
+            "TensorBoard event files under <out>/tensorboard/<method>/ and <out>/index.html "
+            "(every plot with the call that builds it and its formula)."
         ),
     )
     gallery.add_argument(

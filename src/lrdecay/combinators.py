@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from lrdecay._core import (
     Schedule,
     check_boundaries,
     check_duration,
+    check_non_negative,
     check_number,
-    check_positive,
     check_schedule,
     check_schedules,
-    pieces_reached,
 )
 from lrdecay._core import (
     set_field as _set,
 )
+from lrdecay._step import Step, Table, as_ratio
 from lrdecay.curves import Constant, linear
 
 __all__ = [
@@ -76,32 +76,63 @@ class Join(Schedule):
         _set(self, "schedules", schedules)
         _set(self, "boundaries", boundaries)
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        # Only the segments the steps fall in are evaluated (all of them when t is traced).
-        first, last, lowest, highest = pieces_reached(self.boundaries, t, xp)
-
-        def local(i: int) -> Any:
-            start = self.boundaries[i - 1] if i else 0
-            if start == 0:
-                return t
-            if lowest < start:
-                return xp.maximum(t - start, 0.0)
-            shifted = t - start
-            xp.note(shifted, (lowest - start, highest - start))
-            return shifted
-
-        result = self.schedules[last]._value(local(last), xp)
-        for i in range(last - 1, first - 1, -1):
-            result = xp.where(
-                t < self.boundaries[i], self.schedules[i]._value(local(i), xp), result
-            )
-        return result
+    def _value(self, t: Step, xp: Any) -> Any:
+        # Only the segments some step falls in are evaluated (all of them for tensors).
+        starts = (0, *self.boundaries)
+        return t.switch(self.boundaries, lambda i: self.schedules[i]._value(t.shift(starts[i]), xp))
 
     @property
     def total_steps(self) -> float | None:
         tail = self.schedules[-1].total_steps
         start = self.boundaries[-1] if self.boundaries else 0
         return None if tail is None else start + tail
+
+
+_MAX_CYCLES = 4096
+"""The most cycles :class:`Restarts` tabulates; past them it finds cycles by a logarithm."""
+
+_LAST_STEP = 2**53
+
+
+class _Cycles:
+    """The cycles of a geometric :class:`Restarts`, tabulated once: cycle ``i`` starts at the exact
+    rational ``S_i = P (m**i - 1) / (m - 1)`` (``P`` and ``m`` as written, see
+    :func:`~lrdecay._step.as_ratio`), so its first step is ``ceil(S_i)``."""
+
+    __slots__ = ("complete", "delta", "exact", "gain", "starts", "stretch")
+
+    def __init__(self, period: float, factor: float, gain: float) -> None:
+        p = as_ratio(period)
+        m = as_ratio(factor)
+        a, b = m.numerator, m.denominator
+        starts, exact, delta, stretch, gains = [0], [0.0], [0.0], [1.0], [1.0]
+        power_a, power_b, scale = a, b, 1  # a**i, b**i, b**(i - 1) for i = 1
+        self.complete = False
+        while len(starts) < _MAX_CYCLES:
+            numerator = p.numerator * (power_a - power_b)
+            denominator = p.denominator * (a - b) * scale
+            first = -(-numerator // denominator)
+            if first > _LAST_STEP:
+                self.complete = True
+                break
+            starts.append(first)
+            exact.append(numerator / denominator)
+            delta.append((first * denominator - numerator) / denominator)
+            stretch.append(power_a / power_b)
+            gains.append(_power(gain, len(gains)))
+            power_a, power_b, scale = power_a * a, power_b * b, scale * b
+        self.starts = Table(starts, "int64")
+        self.exact = Table(exact, "float64")
+        self.delta = Table(delta, "float64")
+        self.stretch = Table(stretch, "float64")
+        self.gain = Table(gains, "float64")
+
+
+def _power(base: float, exponent: int) -> float:
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return math.inf
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,19 +145,26 @@ class Restarts(Schedule):
 
     .. math:: v(t) = g^{i}\, s\!\left(\frac{t - S_i}{m^{i}}\right), \qquad S_i \le t < S_{i+1}
 
-    The cycle index is exact: a floating-point estimate
-    :math:`\lfloor \log(1 + t(m-1)/P) / \log m \rfloor` is corrected against the cycle starts
-    themselves, which are computed in double precision (even for ``dtype="float32"``) and are
-    integers whenever they should be, so an exact restart step is always the first step of its
-    cycle (TensorFlow's ``cosine_decay_restarts`` sometimes puts it at the end of the previous
-    one).
+    The cycle index is exact, in every dtype and array library: the cycle starts are computed once,
+    at construction, in exact rational arithmetic on :math:`P` and :math:`m` **as written** (their
+    shortest decimal form: ``1.1`` is 11/10, not the binary double nearest to it), and a step is
+    looked up among the integer steps that begin each cycle. So with ``period_steps=1250`` and
+    ``period_factor=1.1`` the third cycle begins at step 2625 = 1250 + 1375, and every exact restart
+    step is the first step of its cycle (TensorFlow's ``cosine_decay_restarts``, which finds the
+    cycle with a ``float32`` logarithm, sometimes puts it at the end of the previous one).
+
+    The table holds the cycles that begin by step ``2**53``, at most 4,096 of them. Only a factor
+    very close to 1 has more (``m < 1.008`` with ``P = 1``, ``m < 1.001`` with ``P = 100``): past
+    the 4,096th cycle, the cycle is found with a logarithm in the working precision, as TensorFlow
+    does, and an exact restart step there may fall at the end of the previous cycle.
 
     Args:
         schedule: The curve played in each cycle, over its first ``period_steps`` steps.
         period_steps: :math:`P > 0`, the length of the first cycle.
         period_factor: :math:`1 \le m \le 10^6`, each cycle is ``m`` times longer than the
             previous one.
-        value_factor: :math:`g > 0`, each cycle's values are ``g`` times the previous one's.
+        value_factor: :math:`g`, each cycle's values are ``g`` times the previous one's (any real
+            number: 0 leaves only the first cycle, a negative factor alternates the sign).
 
     Example:
         >>> from lrdecay import Restarts, Cosine
@@ -139,6 +177,7 @@ class Restarts(Schedule):
     period_steps: float
     period_factor: float = 1.0
     value_factor: float = 1.0
+    _cycles: ClassVar[_Cycles | None]  # set per instance by __post_init__ (not a field)
 
     def __post_init__(self) -> None:
         _set(self, "schedule", check_schedule("Restarts", "schedule", self.schedule))
@@ -155,46 +194,66 @@ class Restarts(Schedule):
                 f"longer than any training run), got {factor!r}"
             )
         _set(self, "period_factor", factor)
-        _set(self, "value_factor", check_positive("Restarts", "value_factor", self.value_factor))
+        gain = check_number("Restarts", "value_factor", self.value_factor)
+        _set(self, "value_factor", gain)
+        cycles = None if factor == 1 else _Cycles(self.period_steps, factor, gain)
+        _set(self, "_cycles", cycles)
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        p, m = self.period_steps, self.period_factor
-        if m == 1:
-            index = xp.floor(t / p)
-            local = t - index * p
+    def _value(self, t: Step, xp: Any) -> Any:
+        if self._cycles is None:
+            periods, local = t.divmod(self.period_steps)
+            gain = xp.pow(self.value_factor, periods) if self.value_factor != 1 else 1.0
         else:
-            index, start, stretch = self._cycle(xp.float64(t), xp)
-            local = xp.maximum(xp.float64(t) - start, 0.0) / stretch
+            local, gain = self._cycle(t, xp, self._cycles)
         value = self.schedule._value(local, xp)
+        return value if self.value_factor == 1 else value * gain
+
+    def _cycle(self, t: Step, xp: Any, cycles: _Cycles) -> tuple[Step, Any]:
+        """The step within its cycle, and the cycle's gain ``g**i``."""
+        if t.whole:
+            starts = t.table(cycles.starts, integer=True)
+            i = xp.searchsorted(starts, t.n, side="right") - 1
+            offset = xp.astype(t.n - t.take(starts, i), t.dtype) + t.take(t.table(cycles.delta), i)
+        else:
+            exact = t.table(cycles.exact)
+            i = xp.searchsorted(exact, t.x, side="right") - 1
+            offset = xp.maximum(t.x - t.take(exact, i), 0.0)
+        local = offset / t.take(t.table(cycles.stretch), i)
+        gain = t.take(t.table(cycles.gain), i) if self.value_factor != 1 else 1.0
+        if not cycles.complete:
+            local, gain = self._past_table(t, xp, cycles, local, gain)
+        return t.stretched(local, (0.0, float(self.period_steps))), gain
+
+    def _past_table(
+        self, t: Step, xp: Any, cycles: _Cycles, local: Any, gain: Any
+    ) -> tuple[Any, Any]:
+        """Past the table's last cycle ``L``: the cycle ``L + j`` from a logarithm."""
+        last = len(cycles.starts) - 1
+        m = self.period_factor
+        length = self.period_steps * cycles.stretch.values[last]  # of cycle L
+        growth = math.log1p(m - 1.0)
+        if t.whole:  # the step since S_L, exact while float holds it
+            first = cycles.starts.values[last]
+            if t.int_max is not None and first > t.int_max:
+                return local, gain  # no step of this integer type gets past the table
+            since = xp.astype(xp.maximum(t.n - first, 0), t.dtype) + cycles.delta.values[last]
+        else:
+            since = xp.maximum(t.x - cycles.exact.values[last], 0.0)
+
+        def start_of(j: Any) -> Any:  # of cycle L + j, counted from S_L
+            return length * xp.expm1(j * growth) / (m - 1.0)
+
+        j = xp.floor(xp.log1p(since * ((m - 1.0) / length)) / growth)
+        j = xp.where(since < start_of(j), j - 1.0, j)
+        j = xp.where(since >= start_of(j + 1.0), j + 1.0, j)
+        within = t.less(cycles.starts.values[last])
+        beyond = xp.maximum(since - start_of(j), 0.0) / (
+            cycles.stretch.values[last] * xp.exp(j * growth)
+        )
+        local = t.where(within, local, beyond)
         if self.value_factor != 1:
-            value = value * xp.pow(self.value_factor, index)
-        return value
-
-    def _cycle(self, t: Any, xp: Any) -> tuple[Any, Any, Any]:
-        """Cycle index, cycle start and stretch ``m**i`` of (double-precision) steps ``t``."""
-        p, m = self.period_steps, self.period_factor
-        growth = math.log1p(m - 1.0)  # log(m), accurate when m is close to 1
-
-        def start_of(i: Any) -> Any:
-            # S_i = P (m^i - 1) / (m - 1). m^i - 1 comes from expm1 while m^i < 2 (no
-            # cancellation when m is close to 1) and from pow above (exact for integer m while
-            # m^i < 2**53). The geometric sum (m^i - 1) / (m - 1), then its product with P, is
-            # snapped to an integer when within 16 ulps of one: rounding, not the parameters, put
-            # it off (P = 43, m = 1.1 would give S_1 = 43.00000000000001; P = 3, m = 10 would give
-            # S_16 = 3333333333333333.5).
-            x = i * growth
-            grown = xp.where(x < _LN2, xp.expm1(xp.minimum(x, _LN2)), xp.pow(m, i) - 1.0)
-            return snap(p * snap(grown / (m - 1.0)))
-
-        def snap(s: Any) -> Any:
-            nearest = xp.rint(s)
-            return xp.where(abs(s - nearest) <= s * 2.0**-48, nearest, s)
-
-        index = xp.floor(xp.log1p(t * ((m - 1.0) / p)) / growth)
-        # The logarithm is only an estimate: correct it against the cycle starts themselves.
-        index = xp.where(t < start_of(index), index - 1.0, index)
-        index = xp.where(t >= start_of(index + 1.0), index + 1.0, index)
-        return index, start_of(index), xp.pow(m, index)
+            gain = t.where(within, gain, cycles.gain.values[last] * xp.pow(self.value_factor, j))
+        return local, gain
 
 
 @dataclasses.dataclass(frozen=True)
@@ -323,11 +382,12 @@ def warmup(schedule: Schedule, steps: float, init_value: float = 0.0) -> Schedul
         v(t) = \begin{cases} w_0 + (s(0) - w_0)\,t/W & t < W \\ s(t - W) & t \ge W \end{cases}
 
     The decay length of ``schedule`` does *not* include the warm-up: the result lasts
-    ``steps + schedule.total_steps`` steps.
+    ``steps + schedule.total_steps`` steps. ``steps=0`` (a config that turns warm-up off) gives
+    ``schedule`` itself.
 
     Args:
         schedule: The schedule that follows the warm-up.
-        steps: :math:`W > 0`, the warm-up length.
+        steps: :math:`W \ge 0`, the warm-up length (0, or at least ``1e-6``).
         init_value: :math:`w_0`, the value at step 0.
 
     Example:
@@ -337,8 +397,10 @@ def warmup(schedule: Schedule, steps: float, init_value: float = 0.0) -> Schedul
         [0.0, 0.5, 1.0]
     """
     schedule = check_schedule("warmup", "schedule", schedule)
-    steps = check_duration("warmup", "steps", steps)
     init_value = check_number("warmup", "init_value", init_value)
+    if check_non_negative("warmup", "steps", steps) == 0:
+        return schedule
+    steps = check_duration("warmup", "steps", steps)
     ramp = linear(init_value, float(schedule(0)), steps)
     return Join((ramp, schedule), (steps,))
 
@@ -348,9 +410,11 @@ def hold(schedule: Schedule, steps: float, value: float | None = None) -> Schedu
 
     .. math:: v(t) = \begin{cases} c & t < H \\ s(t - H) & t \ge H \end{cases}
 
+    ``steps=0`` gives ``schedule`` itself.
+
     Args:
         schedule: The schedule that follows.
-        steps: :math:`H > 0`.
+        steps: :math:`H \ge 0` (0, or at least ``1e-6``).
         value: :math:`c`; defaults to ``schedule(0)``, so the curve is continuous.
 
     Example:
@@ -360,6 +424,10 @@ def hold(schedule: Schedule, steps: float, value: float | None = None) -> Schedu
         [1.0, 1.0, 1.0, 0.0]
     """
     schedule = check_schedule("hold", "schedule", schedule)
+    if value is not None:
+        check_number("hold", "value", value)
+    if check_non_negative("hold", "steps", steps) == 0:
+        return schedule
     steps = check_duration("hold", "steps", steps)
     held = float(schedule(0)) if value is None else check_number("hold", "value", value)
     return Join((Constant(held), schedule), (steps,))

@@ -22,14 +22,14 @@ from lrdecay._core import (
     check_non_negative,
     check_number,
     check_periods,
-    check_positive,
     check_schedule,
     check_sequence,
-    pieces_reached,
 )
 from lrdecay._core import (
     set_field as _set,
 )
+from lrdecay._random import normal
+from lrdecay._step import Step
 
 __all__ = [
     "Constant",
@@ -81,7 +81,7 @@ class Constant(Schedule):
     def __post_init__(self) -> None:
         _set(self, "value", check_number("Constant", "value", self.value))
 
-    def _value(self, t: Any, xp: Any) -> Any:
+    def _value(self, t: Step, xp: Any) -> Any:
         return self.value
 
     @property
@@ -123,12 +123,8 @@ class Piecewise(Schedule):
         _set(self, "boundaries", boundaries)
         _set(self, "values", values)
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        first, last, _, _ = pieces_reached(self.boundaries, t, xp)  # only the pieces t reaches
-        result: Any = self.values[last]
-        for i in range(last - 1, first - 1, -1):
-            result = xp.where(t < self.boundaries[i], self.values[i], result)
-        return result
+    def _value(self, t: Step, xp: Any) -> Any:
+        return t.switch(self.boundaries, lambda i: self.values[i])
 
     @property
     def total_steps(self) -> float | None:
@@ -151,7 +147,8 @@ class Polynomial(Schedule):
         init_value: :math:`v_0`, the value at step 0.
         decay_steps: :math:`T > 0`.
         end_value: :math:`v_1`, the value from ``decay_steps`` on.
-        power: :math:`p > 0`; ``1`` is a straight line.
+        power: :math:`p \ge 0`; ``1`` is a straight line (``0`` holds ``init_value``, as
+            :math:`0^0 = 1`).
         cycle: Stretch the horizon instead of holding ``end_value``.
 
     Example:
@@ -171,17 +168,20 @@ class Polynomial(Schedule):
         _set(self, "init_value", check_number("Polynomial", "init_value", self.init_value))
         _set(self, "decay_steps", check_duration("Polynomial", "decay_steps", self.decay_steps))
         _set(self, "end_value", check_number("Polynomial", "end_value", self.end_value))
-        _set(self, "power", check_positive("Polynomial", "power", self.power))
+        _set(self, "power", check_non_negative("Polynomial", "power", self.power))
         _set(self, "cycle", check_bool("Polynomial", "cycle", self.cycle))
 
-    def _value(self, t: Any, xp: Any) -> Any:
+    def _value(self, t: Step, xp: Any) -> Any:
         d = self.decay_steps
         if self.cycle:
-            horizon = d * xp.maximum(xp.ceil(t / d), 1.0)
-            # (with a fractional decay_steps, d * ceil(t / d) can round just below t)
-            remaining = xp.maximum(horizon - t, 0.0) / horizon
+            # t = q d + r exactly: the horizon is d ceil(t / d) (d at step 0), and what remains of
+            # it is d - r inside a period, 0 on a multiple of d.
+            q, r = t.divmod(d)
+            inside = r.x > 0
+            periods = xp.maximum(q + t.where(inside, 1.0, 0.0), 1.0)
+            remaining = t.where(inside, r.until(d), t.where(q > 0, 0.0, d)) / (periods * d)
         else:
-            remaining = (d - xp.minimum(t, d)) / d  # exact numerator for integer steps
+            remaining = t.until(d) / d  # d - t exactly, even close to d
         if self.power != 1:
             remaining = xp.pow(remaining, self.power)
         return _mix(self.init_value, self.end_value, remaining, xp)
@@ -229,7 +229,8 @@ class Exponential(Schedule):
     Args:
         init_value: :math:`v_0`.
         decay_steps: :math:`T > 0`.
-        decay_rate: :math:`r > 0`.
+        decay_rate: :math:`r \ge 0`; with ``staircase`` any :math:`r` (whole powers of a negative
+            rate alternate in sign, as in TensorFlow).
         staircase: Decay in whole steps of ``decay_steps`` (a step function).
 
     Example:
@@ -247,13 +248,17 @@ class Exponential(Schedule):
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("Exponential", "init_value", self.init_value))
         _set(self, "decay_steps", check_duration("Exponential", "decay_steps", self.decay_steps))
-        _set(self, "decay_rate", check_positive("Exponential", "decay_rate", self.decay_rate))
+        rate = check_number("Exponential", "decay_rate", self.decay_rate)
         _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
+        if rate < 0 and not self.staircase:
+            raise ValueError(
+                "Exponential: decay_rate must be >= 0 (a negative rate has no real powers "
+                f"between whole periods; with staircase=True it may be negative), got {rate!r}"
+            )
+        _set(self, "decay_rate", rate)
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        p = t / self.decay_steps
-        if self.staircase:
-            p = xp.floor(p)
+    def _value(self, t: Step, xp: Any) -> Any:
+        p = t.divmod(self.decay_steps)[0] if self.staircase else t.x / self.decay_steps
         return self.init_value * xp.pow(self.decay_rate, p)
 
 
@@ -273,7 +278,7 @@ class InverseTime(Schedule):
         init_value: :math:`v_0`.
         decay_steps: :math:`T > 0`.
         decay_rate: :math:`r \ge 0`.
-        power: :math:`q > 0`.
+        power: :math:`q`, any real number (``0.5``: inverse square root; a negative power grows).
         staircase: Use :math:`\lfloor t/T \rfloor`.
 
     Example:
@@ -292,13 +297,11 @@ class InverseTime(Schedule):
         _set(self, "init_value", check_number("InverseTime", "init_value", self.init_value))
         _set(self, "decay_steps", check_duration("InverseTime", "decay_steps", self.decay_steps))
         _set(self, "decay_rate", check_non_negative("InverseTime", "decay_rate", self.decay_rate))
-        _set(self, "power", check_positive("InverseTime", "power", self.power))
+        _set(self, "power", check_number("InverseTime", "power", self.power))
         _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        p = t / self.decay_steps
-        if self.staircase:
-            p = xp.floor(p)
+    def _value(self, t: Step, xp: Any) -> Any:
+        p = t.divmod(self.decay_steps)[0] if self.staircase else t.x / self.decay_steps
         denominator = 1.0 + self.decay_rate * p
         if self.power != 1:
             denominator = xp.pow(denominator, self.power)
@@ -321,7 +324,8 @@ class Cosine(Schedule):
         init_value: :math:`v_0`, the value at step 0.
         decay_steps: :math:`T > 0`.
         end_value: :math:`v_1`, reached at :math:`T` when :math:`n = 1/2`.
-        num_periods: :math:`n > 0`, the number of cosine periods over :math:`T`.
+        num_periods: :math:`n \ge 0`, the number of cosine periods over :math:`T` (``0``: a
+            constant ``init_value``).
 
     Example:
         >>> from lrdecay import Cosine
@@ -341,11 +345,12 @@ class Cosine(Schedule):
         _set(self, "end_value", check_number("Cosine", "end_value", self.end_value))
         _set(self, "num_periods", check_periods("Cosine", "num_periods", self.num_periods))
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        bounds = xp.bounds(t)
+    def _value(self, t: Step, xp: Any) -> Any:
+        bounds = t.known_bounds()
+        x = t.x
         if bounds is None or bounds[1] > self.decay_steps:  # clamp only where some t is past it
-            t = xp.minimum(t, self.decay_steps)
-        angle = t * (2.0 * math.pi * self.num_periods / self.decay_steps)
+            x = xp.minimum(x, self.decay_steps)
+        angle = x * (2.0 * math.pi * self.num_periods / self.decay_steps)
         if self.end_value == 0:  # h cos + h: exactly init_value at 0 and exactly 0 at the end
             half = 0.5 * self.init_value
             return half * xp.cos(angle) + half
@@ -388,8 +393,11 @@ class GaussianNoise(Schedule):
             raise ValueError(f"GaussianNoise: seed must be < 2**64, got {seed}")
         _set(self, "seed", seed)
 
-    def _value(self, t: Any, xp: Any) -> Any:
-        return self.std._value(t, xp) * xp.normal(self.seed, t)
+    def _value(self, t: Step, xp: Any) -> Any:
+        z = normal(
+            xp, self.seed, t.integer(), step_bits=t.int_bits, wide=t.wide_words, dtype=t.dtype
+        )
+        return self.std._value(t, xp) * z
 
     @property
     def total_steps(self) -> float | None:

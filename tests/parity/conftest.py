@@ -1,15 +1,18 @@
-"""Fixtures for the TensorFlow parity tests: one reference worker for the whole session."""
+"""Fixtures for the TensorFlow parity tests: one graph-mode and one eager-mode reference worker.
+
+Without TensorFlow they skip, or fail under ``make test`` (see ``tests/frameworks.py``).
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from frameworks import require, unavailable
 
-# Make `tfworker` importable however pytest imports this directory (with or without __init__).
+# Make `tfworker`, `exact` and `rule` importable however pytest imports this directory.
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
@@ -17,19 +20,26 @@ if _HERE not in sys.path:
 from tfworker import TFWorker, TFWorkerUnavailable  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def tf_worker() -> Iterator[TFWorker]:
-    """A running TensorFlow reference worker (``tf_reference.py``) shared by the session.
-
-    Skips the test when ``sys.executable`` cannot import TensorFlow.
-    """
-    if importlib.util.find_spec("tensorflow") is None:
-        pytest.skip(f"TensorFlow is not installed for {sys.executable} (pip install '.[tf]')")
+def _worker(eager: bool) -> Iterator[TFWorker]:
+    require("tensorflow")
     try:
-        worker = TFWorker()
+        worker = TFWorker(eager=eager)
     except TFWorkerUnavailable as exc:
-        pytest.skip(str(exc))
+        unavailable(str(exc))
+        raise
     try:
         yield worker
     finally:
         worker.close()
+
+
+@pytest.fixture(scope="session")
+def tf_worker() -> Iterator[TFWorker]:
+    """TensorFlow in TF 1 graph mode (``tf_reference.py``), shared by the session."""
+    yield from _worker(eager=False)
+
+
+@pytest.fixture(scope="session")
+def tf_eager_worker() -> Iterator[TFWorker]:
+    """TensorFlow in TF 2 eager mode (``tf_reference.py --eager``), shared by the session."""
+    yield from _worker(eager=True)

@@ -1,4 +1,4 @@
-"""The TensorFlow reference worker runs TF as the seed did: it reproduces ``tf_golden_seed.json``.
+"""The TensorFlow reference worker runs TF as the survey did: it reproduces ``tf_golden_seed.json``.
 
 These tests check the reference side of the parity tests, not ``lrdecay``: the worker
 (``tf_reference.py``, through ``tfworker.TFWorker``) must give TensorFlow 2.21's recorded values
@@ -14,28 +14,45 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from frameworks import REQUIRED, unavailable
 from tfworker import TFError, TFWorker
 
 pytestmark = pytest.mark.slow
 
-#: Golden data: the `shared` folder beside the repository.
-GOLDEN_PATH = Path(__file__).resolve().parents[3] / "shared" / "data" / "tf_golden_seed.json"
+#: Golden data: TensorFlow's own values for the survey's parameters, in the repository.
+DATA = Path(__file__).resolve().with_name("data")
+GOLDEN_PATH = DATA / "tf_golden_seed.json"
+GOLDEN_EAGER_PATH = DATA / "tf_golden_seed_eager.json"
 
 #: Allowed difference from the golden values, relative to the record's largest |value|.
 RELATIVE_TOLERANCE = 1e-6
 
 
-def _load_golden() -> list[dict[str, Any]]:
+def _load_golden(path: Path) -> list[dict[str, Any]]:
     """The golden records, or an empty list when the file is absent."""
-    if not GOLDEN_PATH.is_file():
+    if not path.is_file():
         return []
-    records: list[dict[str, Any]] = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
+    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return records
 
 
-GOLDEN = _load_golden()
+GOLDEN = _load_golden(GOLDEN_PATH)
+GOLDEN_EAGER = _load_golden(GOLDEN_EAGER_PATH)
 
-needs_golden = pytest.mark.skipif(not GOLDEN, reason=f"golden data not found at {GOLDEN_PATH}")
+
+def test_golden_data_is_present() -> None:
+    """The reference values live in the repository: a clone alone runs the parity tests."""
+    for path in (GOLDEN_PATH, GOLDEN_EAGER_PATH):
+        if not path.is_file():
+            unavailable(f"reference data missing: {path}")
+    assert len(GOLDEN) == len(GOLDEN_EAGER) == 23
+
+
+def needs_golden(test: Any) -> Any:
+    return pytest.mark.skipif(
+        not GOLDEN and not REQUIRED, reason=f"golden data not found at {GOLDEN_PATH}"
+    )(test)
+
 
 #: Steps that stress int64 -> float32/int32 conversions and schedule edges.
 EDGE_STEPS = [
@@ -125,8 +142,19 @@ def test_map_fn_matches_per_step_feeding(tf_worker: TFWorker, record: dict[str, 
     ][:5]
 
 
+@needs_golden
+@pytest.mark.parametrize("record", GOLDEN_EAGER, ids=[r["id"] for r in GOLDEN_EAGER])
+def test_eager_worker_reproduces_golden_eager_record(
+    tf_eager_worker: TFWorker, record: dict[str, Any]
+) -> None:
+    """The eager worker gives TF 2 eager mode's recorded values, bit for bit (no Grappler)."""
+    steps = record["steps"][::25]
+    values = tf_eager_worker.evaluate(record["schedule"], record["params"], steps)
+    assert values == record["values"][::25]
+
+
 def test_rejected_request_raises_and_worker_keeps_serving(tf_worker: TFWorker) -> None:
-    """The seed's own ValueError comes back as TFError; the next request is answered."""
+    """The original's own ValueError comes back as TFError; the next request is answered."""
     with pytest.raises(TFError, match=r"ValueError: First step cannot be zero\."):
         tf_worker.evaluate(
             "piecewise_with_warmup",
@@ -148,8 +176,8 @@ def test_rejected_request_raises_and_worker_keeps_serving(tf_worker: TFWorker) -
     assert values == [1.0, 1.0, 0.5]
 
 
-def test_seed_quirks_are_kept(tf_worker: TFWorker) -> None:
-    """The seed's functions keep their quirks: int32 step cast, absolute alpha, float rates."""
+def test_survey_quirks_are_kept(tf_worker: TFWorker) -> None:
+    """The survey's functions keep their quirks: int32 step cast, absolute alpha, float rates."""
     burnin = tf_worker.evaluate(
         "exponential_decay_with_burnin",
         {
@@ -168,7 +196,7 @@ def test_seed_quirks_are_kept(tf_worker: TFWorker) -> None:
         {"learning_rate_base": 0.5, "total_decay_steps": 100, "alpha": 0.25},
         [100, 101],
     )
-    # Past total_decay_steps the seed returns alpha itself, not alpha * learning_rate_base.
+    # Past total_decay_steps the function returns alpha itself, not alpha * learning_rate_base.
     assert cosine == [0.125, 0.25]
     with pytest.raises(TFError, match="Learning rates must be floats"):
         tf_worker.evaluate("piecewise_with_warmup", {"boundaries": [5], "rates": [1, 0.5]}, [0])

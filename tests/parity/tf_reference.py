@@ -13,6 +13,9 @@ The protocol is JSON lines:
   ``"seed": int`` (graph-level random seed for ``noisy_linear_cosine_decay``, whose values
   are then repeatable, though the ``"map_fn"`` and ``"feed"`` methods draw different noise) and
   ``"id"`` (echoed back);
+* a request ``{"signature": NAME}`` is answered ``{"parameters": [{"name": ..., "kind": ...,
+  "default": ...}, ...]}``, the function's ``inspect.signature`` (``default`` absent where the
+  parameter has none);
 * each request gets one response line,
   ``{"values": [float, ...], "method": "map_fn" | "feed"}`` (plus
   ``"companion_values": [[float, ...], ...]`` when companions were given) or
@@ -29,7 +32,13 @@ copied below verbatim.  Values are float32 (int32 for integer ``values`` of piec
 widened exactly to Python floats; JSON carries them exactly (NaN/Infinity as Python's json
 writes them).
 
-Evaluation is TF 1 graph mode, as in the seed: ``tf.compat.v1.disable_v2_behavior()`` (which is
+With ``--eager`` the worker evaluates in TF 2 eager mode instead: each step is a ``tf.int64``
+constant, each schedule is called on it (TF 1's functions return a callable in eager mode; the
+survey's ``cosine_decay_with_warmup`` is given ``tf.train.cosine_decay``'s value rather than the
+callable it cannot use), one step at a time, with no graph and so no Grappler rewrites.
+``method`` is then ``"eager"``.
+
+Evaluation is TF 1 graph mode, as in the survey: ``tf.compat.v1.disable_v2_behavior()`` (which is
 process-wide, hence this separate process), a fresh ``tf.Graph`` and one ``tf.Session`` (default
 config, so Grappler rewrites the graph exactly as it did for the seed) per request, and the global
 step an int64 scalar placeholder, like the seed's global-step variable fed through
@@ -242,8 +251,40 @@ class RequestError(Exception):
     """A request that is malformed before TensorFlow is asked anything."""
 
 
+EAGER = False
+"""Whether this worker evaluates in eager mode (``--eager``)."""
+
+
+class _EagerTrain:
+    """``tf.compat.v1.train`` whose decay functions return their value, not a callable."""
+
+    def __init__(self, train: Any) -> None:
+        self._train = train
+
+    def __getattr__(self, name: str) -> Any:
+        function = getattr(self._train, name)
+
+        def called(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            return result() if callable(result) else result
+
+        return called
+
+
+class _EagerTF:
+    """``tensorflow.compat.v1`` for the survey's functions in eager mode."""
+
+    def __init__(self, v1: Any) -> None:
+        self._v1 = v1
+        self.train = _EagerTrain(v1.train)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._v1, name)
+
+
 def _import_tensorflow() -> str:
-    """Import TensorFlow quietly, switch it to TF 1 graph behaviour and return its version."""
+    """Import TensorFlow quietly, switch it to TF 1 graph behaviour (or keep eager mode with
+    ``--eager``) and return its version."""
     global tf, np
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     warnings.filterwarnings("ignore")
@@ -259,8 +300,11 @@ def _import_tensorflow() -> str:
         pass
     tensorflow.get_logger().setLevel("ERROR")
     tensorflow.compat.v1.logging.set_verbosity(tensorflow.compat.v1.logging.ERROR)
-    tensorflow.compat.v1.disable_v2_behavior()
-    tf = tensorflow.compat.v1
+    if EAGER:
+        tf = _EagerTF(tensorflow.compat.v1)
+    else:
+        tensorflow.compat.v1.disable_v2_behavior()
+        tf = tensorflow.compat.v1
     np = numpy
     return str(tensorflow.__version__)
 
@@ -314,6 +358,8 @@ def evaluate(
     Grappler then sees them all at once, which can change float32 results (see the module
     docstring).  Raises whatever TensorFlow (or the seed's code) raises for bad parameters.
     """
+    if EAGER:
+        return _evaluate_eagerly(specs, steps), "eager"
     if method not in METHODS:
         raise RequestError(f"method must be one of {METHODS}, not {method!r}")
     step_array = np.asarray(steps, dtype=np.int64).reshape(-1)
@@ -357,6 +403,41 @@ def evaluate(
         return [[float(row[k]) for row in rows] for k in range(len(specs))], "feed"
 
 
+def _evaluate_eagerly(
+    specs: Sequence[tuple[str, dict[str, Any]]], steps: Sequence[int]
+) -> list[list[float]]:
+    """Each schedule at each step, one eager call at a time."""
+    results = []
+    for schedule, params in specs:
+        values = []
+        for step in steps:
+            rate = build_schedule(schedule, params, tf.constant(int(step), dtype=tf.int64))
+            if callable(rate):
+                rate = rate()
+            values.append(float(np.asarray(rate).astype(np.float64)))
+        results.append(values)
+    return results
+
+
+def signature(schedule: str) -> list[dict[str, Any]]:
+    """The parameters of ``schedule`` (name, and default unless it has none), in order."""
+    import inspect
+
+    if schedule in SEED_FUNCTIONS:
+        function = SEED_FUNCTIONS[schedule]
+    elif schedule in TRAIN_FUNCTIONS:
+        function = getattr(tf.train, TRAIN_FUNCTIONS[schedule])
+    else:
+        raise RequestError(f"unknown schedule {schedule!r}; known: {', '.join(SCHEDULES)}")
+    parameters = []
+    for name, parameter in inspect.signature(function).parameters.items():
+        entry: dict[str, Any] = {"name": name, "kind": parameter.kind.name}
+        if parameter.default is not inspect.Parameter.empty:
+            entry["default"] = parameter.default
+        parameters.append(entry)
+    return parameters
+
+
 def handle(line: str) -> dict[str, Any]:
     """Answer one request line."""
     response: dict[str, Any] = {}
@@ -366,6 +447,9 @@ def handle(line: str) -> dict[str, Any]:
             raise RequestError("a request must be a JSON object")
         if "id" in request:
             response["id"] = request["id"]
+        if "signature" in request:
+            response["parameters"] = signature(request["signature"])
+            return response
         specs = [parse_spec(request, "the request")]
         companions = request.get("companions", [])
         if not isinstance(companions, list):
@@ -410,7 +494,9 @@ def _protocol_stream() -> IO[str]:
 
 
 def main() -> int:
-    """Serve requests from stdin until end of input."""
+    """Serve requests from stdin until end of input (``--eager``: in eager mode)."""
+    global EAGER
+    EAGER = "--eager" in sys.argv[1:]
     out = _protocol_stream()
 
     def send(message: dict[str, Any]) -> None:

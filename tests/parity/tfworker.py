@@ -56,7 +56,8 @@ class TFWorker:
     """One ``tf_reference.py`` subprocess; thread-safe, one request at a time.
 
     ``python`` is the interpreter to run it with (default: ``sys.executable``, which must have
-    TensorFlow).  The process is started by the constructor, which waits up to ``ready_timeout``
+    TensorFlow).  With ``eager`` the worker evaluates in TF 2 eager mode instead of TF 1 graph
+    mode.  The process is started by the constructor, which waits up to ``ready_timeout``
     seconds for its ready line.
     """
 
@@ -64,6 +65,7 @@ class TFWorker:
         self,
         python: str | None = None,
         *,
+        eager: bool = False,
         ready_timeout: float = READY_TIMEOUT,
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
@@ -73,7 +75,7 @@ class TFWorker:
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
         self._process: subprocess.Popen[str] | None = subprocess.Popen(
-            [python or sys.executable, str(WORKER_SCRIPT)],
+            [python or sys.executable, str(WORKER_SCRIPT), *(["--eager"] if eager else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import importlib.util
+import inspect
 import re
 import struct
 from html.parser import HTMLParser
@@ -14,9 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+import lrdecay.viz.gallery
+import lrdecay.viz.plot
 from lrdecay.compat import tf1
-from lrdecay.seed import MAX_STEP, SEED_FIGURES, SUMMARY_STEP
-from lrdecay.viz.gallery import PIP_HINT, GalleryResult, render_gallery
+from lrdecay.survey import FIGURES, MAX_STEP, SUMMARY_STEP
+from lrdecay.viz.gallery import PIP_HINT, GalleryResult, formula, render_gallery
 from lrdecay.viz.report import (
     ReportEntry,
     latex_to_text,
@@ -29,7 +32,8 @@ from lrdecay.viz.report import (
 pytest.importorskip("matplotlib")
 pytest.importorskip("tensorboard")
 
-SEED_STEPS = np.arange(0, MAX_STEP, SUMMARY_STEP)
+LOGGED_STEPS = np.arange(0, MAX_STEP, SUMMARY_STEP)
+BY_NAME = {figure.name: figure for figure in FIGURES}
 
 
 class _Page(HTMLParser):
@@ -58,6 +62,23 @@ def parse(page: str) -> _Page:
     return parser
 
 
+def card_formulas(page: str) -> dict[str, str]:
+    """``{card id: the formula as the card shows it}`` (the rendered text, unescaped)."""
+    cards = re.findall(r'<section class="card" id="([^"]*)">(.*?)</section>', page, re.DOTALL)
+    formulas = {}
+    for anchor, body in cards:
+        shown = re.search(r'<pre class="formula">(.*?)</pre>', body, re.DOTALL)
+        assert shown is not None, anchor
+        formulas[html.unescape(anchor)] = html.unescape(shown.group(1))
+    return formulas
+
+
+def founding_document_mentions(text: str) -> list[str]:
+    """Each "seed" in ``text`` other than a random seed (``seed=``, "random seed"), in context."""
+    text = re.sub(r"random seeds?|\bseed\s*=", "", text, flags=re.IGNORECASE)
+    return re.findall(r".{0,40}seed.{0,40}", text, flags=re.IGNORECASE)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[GalleryResult, list[str]]:
     lines: list[str] = []
@@ -69,9 +90,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[GalleryResult, list
 def test_one_valid_png_per_figure(built: tuple[GalleryResult, list[str]]) -> None:
     result, _ = built
     Image = pytest.importorskip("PIL.Image")
-    assert [p.name for p in result.images] == [f"{f.name}.png" for f in SEED_FIGURES]
+    assert [p.name for p in result.images] == [f"{f.name}.png" for f in FIGURES]
     assert sorted(p.name for p in result.out_dir.glob("*.png")) == sorted(
-        f"{f.name}.png" for f in SEED_FIGURES
+        f"{f.name}.png" for f in FIGURES
     )
     digests = set()
     for path in result.images:
@@ -82,7 +103,24 @@ def test_one_valid_png_per_figure(built: tuple[GalleryResult, list[str]]) -> Non
         with Image.open(path) as image:
             image.verify()
         digests.add(hashlib.sha256(data).hexdigest())
-    assert len(digests) == len(SEED_FIGURES)  # every figure shows something different
+    assert len(digests) == len(FIGURES)  # every figure shows something different
+
+
+def test_legends_name_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each PNG's legend holds one label, the figure's name: the file's name without ".png"."""
+    legends: list[tuple[str, ...]] = []
+
+    class Recording(lrdecay.viz.plot.Plotter):
+        def render(self, *args: Any, **kwargs: Any) -> np.ndarray:
+            pixels = super().render(*args, **kwargs)
+            legends.append(self.legend_labels)
+            return pixels
+
+    monkeypatch.setattr(lrdecay.viz.plot, "Plotter", Recording)
+    result = render_gallery(tmp_path)
+    assert legends == [(path.stem,) for path in result.images]
+    assert legends == [(figure.name,) for figure in FIGURES]
+    assert ("exponential_decay_staircase",) in legends
 
 
 def test_figures_share_their_axes(built: tuple[GalleryResult, list[str]]) -> None:
@@ -99,23 +137,23 @@ def test_figures_share_their_axes(built: tuple[GalleryResult, list[str]]) -> Non
 def test_tensorboard_runs_hold_every_curve(built: tuple[GalleryResult, list[str]]) -> None:
     result, _ = built
     module = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
-    methods = list(dict.fromkeys(f.method for f in SEED_FIGURES))
+    methods = list(dict.fromkeys(f.method for f in FIGURES))
     assert [p.parent.name for p in result.event_files] == methods
     assert sorted(p.name for p in (result.out_dir / "tensorboard").iterdir()) == sorted(methods)
-    assert result.scalars == len(SEED_FIGURES) * SEED_STEPS.size == 38_000
+    assert result.scalars == len(FIGURES) * LOGGED_STEPS.size == 38_000
     for method in methods:
         run = result.out_dir / "tensorboard" / method
         assert len(list(run.glob("events.out.tfevents.*"))) == 1
         acc = module.EventAccumulator(str(run), size_guidance={module.SCALARS: 0})
         acc.Reload()
-        figures = [f for f in SEED_FIGURES if f.method == method]
+        figures = [f for f in FIGURES if f.method == method]
         assert sorted(acc.Tags()["scalars"]) == sorted(f.curve.tag for f in figures)
         for figure in figures:
             scalars = acc.Scalars(figure.curve.tag)
             assert len(scalars) == 2000
-            assert [s.step for s in scalars] == SEED_STEPS.tolist()
+            assert [s.step for s in scalars] == LOGGED_STEPS.tolist()
             got = np.array([s.value for s in scalars])
-            expected = figure.curve.schedule()(SEED_STEPS)
+            expected = figure.curve.schedule()(LOGGED_STEPS)
             np.testing.assert_allclose(got, expected, rtol=2**-24, atol=0)
             np.testing.assert_array_equal(got.astype(np.float32), expected.astype(np.float32))
 
@@ -126,10 +164,10 @@ def test_index_shows_every_figure(built: tuple[GalleryResult, list[str]]) -> Non
     assert result.index == result.out_dir / "index.html"
     page = result.index.read_text(encoding="utf-8")
     parsed = parse(page)
-    assert parsed.images == [f"{f.name}.png" for f in SEED_FIGURES]
+    assert parsed.images == [f"{f.name}.png" for f in FIGURES]
     for source in parsed.images:
         assert (result.out_dir / source).is_file()
-    for figure in SEED_FIGURES:
+    for figure in FIGURES:
         assert html.escape(figure.title) in page
         assert figure.name in parsed.ids
         assert f"tf1.{figure.curve.function}(" in page
@@ -141,11 +179,56 @@ def test_index_shows_every_figure(built: tuple[GalleryResult, list[str]]) -> Non
     assert not [u for u in parsed.images + parsed.links if re.match(r"[a-z]+:", u)]
 
 
+def test_each_card_shows_its_own_formula(built: tuple[GalleryResult, list[str]]) -> None:
+    result, _ = built
+    shown = card_formulas(result.index.read_text(encoding="utf-8"))
+    assert list(shown) == [figure.name for figure in FIGURES]
+    for figure in FIGURES:
+        latex = formula(figure)
+        assert latex is not None, figure.name
+        assert shown[figure.name] == latex_to_text(latex), figure.name
+    # Piecewise constant decay without warm-up: constant from step 0, no ramp, no warm-up.
+    plain, warm = shown["piecewise_no_warmup"], shown["piecewise_with_warmup"]
+    assert plain != warm
+    assert plain.splitlines()[0] == "v(t) = ⎧ r₀   if t < b₀"
+    assert "warm" not in plain and "r₁ − r₀" not in plain
+    assert "r₀ + (r₁ − r₀) t/b₀" in warm
+    same = [" ".join(line.split()) for line in plain.splitlines()[1:]]
+    assert same == [" ".join(line.split()) for line in warm.splitlines()[1:]]  # the later rates
+    # Staircase curves show the floor, continuous ones do not.
+    for name, text in shown.items():
+        staircase = BY_NAME[name].curve.params.get("staircase")
+        if staircase is True:
+            assert "⌊" in text, name
+        elif staircase is False:
+            assert "⌊" not in text and "staircase" not in text, name
+    assert "⌊(t−B)/T⌋" in shown["exponential_decay_with_burnin"]  # staircase by default
+
+
+def test_formula_variants_render_as_plain_text() -> None:
+    for (function, parameter, _), latex in lrdecay.viz.gallery._FORMULAS.items():
+        assert parameter in inspect.signature(getattr(tf1, function)).parameters
+        text = latex_to_text(latex)
+        assert text.startswith("v(t) = ") and "\\" not in text, (function, text)
+    # A figure whose variant has no entry shows its function's docstring formula.
+    cosine = BY_NAME["cosine_decay"]
+    assert formula(cosine) == math_block(tf1.cosine_decay)
+    with pytest.raises(TypeError, match="figure must be a SurveyFigure, got 'cosine_decay'"):
+        formula("cosine_decay")  # type: ignore[arg-type]
+
+
+def test_the_gallery_speaks_of_the_survey(built: tuple[GalleryResult, list[str]]) -> None:
+    result, _ = built
+    page = result.index.read_text(encoding="utf-8")
+    assert founding_document_mentions(page) == []
+    assert "the survey of TensorFlow 1&#x27;s learning-rate decay strategies" in page
+
+
 # --------------------------------------------------------------------------- progress, result
 def test_progress_and_summary(built: tuple[GalleryResult, list[str]]) -> None:
     result, lines = built
     figure_lines = [line for line in lines if line.startswith("[") and "/19]" in line]
-    assert figure_lines == [f"[{i:>2}/19] {f.name}" for i, f in enumerate(SEED_FIGURES, start=1)]
+    assert figure_lines == [f"[{i:>2}/19] {f.name}" for i, f in enumerate(FIGURES, start=1)]
     assert any(line.startswith("[tensorboard]") for line in lines)
     assert lines[-1].startswith("[report]")
     summary = result.summary()
@@ -157,16 +240,16 @@ def test_progress_and_summary(built: tuple[GalleryResult, list[str]]) -> None:
 
 
 def test_progress_true_prints_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    render_gallery(tmp_path, progress=True, figures=SEED_FIGURES[:2])
+    render_gallery(tmp_path, progress=True, figures=FIGURES[:2])
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "[1/2] piecewise_decay" in captured.err
-    render_gallery(tmp_path, figures=SEED_FIGURES[:2])
+    render_gallery(tmp_path, figures=FIGURES[:2])
     assert capsys.readouterr() == ("", "")
 
 
 def test_rerun_replaces_rather_than_duplicates(tmp_path: Path) -> None:
-    figures = SEED_FIGURES[1:3]  # one run (exponential_decay), two tags
+    figures = FIGURES[1:3]  # one run (exponential_decay), two tags
     unrelated = tmp_path / "notes.txt"
     unrelated.write_text("keep me")
     first = render_gallery(tmp_path, figures=figures)
@@ -209,8 +292,8 @@ def test_missing_dependency_is_reported_before_writing(
     ("figures", "error"),
     [
         ((), ValueError),
-        ((SEED_FIGURES[0], SEED_FIGURES[0]), ValueError),
-        (SEED_FIGURES[0], TypeError),
+        ((FIGURES[0], FIGURES[0]), ValueError),
+        (FIGURES[0], TypeError),
         (("piecewise_decay",), TypeError),
     ],
 )
@@ -221,12 +304,12 @@ def test_bad_figures(tmp_path: Path, figures: Any, error: type[Exception]) -> No
 
 def test_bad_progress(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="progress"):
-        render_gallery(tmp_path, progress="yes", figures=SEED_FIGURES[:1])  # type: ignore[arg-type]
+        render_gallery(tmp_path, progress="yes", figures=FIGURES[:1])  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- report pieces
-def test_every_seed_function_has_a_formula() -> None:
-    for figure in SEED_FIGURES:
+def test_every_survey_function_has_a_formula() -> None:
+    for figure in FIGURES:
         latex = math_block(getattr(tf1, figure.curve.function))
         assert latex, figure.curve.function
         text = latex_to_text(latex)

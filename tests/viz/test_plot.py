@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,18 @@ import numpy as np
 import pytest
 
 import lrdecay
+import lrdecay.viz
+from lrdecay import Clip, Constant, Cosine, Exponential, GaussianNoise, Join, Restarts, Sum
+from lrdecay.compat import tf1
 from lrdecay.viz.plot import (
+    DEFAULT_STOP,
+    FORMATS,
     MAX_POINTS,
     PALETTE,
     Plotter,
     default_steps,
+    horizon,
+    output_format,
     padded_ylim,
     plot_schedules,
     save_png,
@@ -82,6 +90,87 @@ def test_pairs_are_accepted_and_size_options(tmp_path: Path) -> None:
     pairs = [("a", lrdecay.Constant(1.0)), ("b", lrdecay.Constant(2.0))]
     path = plot_schedules(pairs, tmp_path / "p.png", steps=range(0, 100, 5), width=5, height=3)
     assert png_size(path) == (500, 300)
+
+
+def test_exported_from_lrdecay_viz() -> None:
+    assert lrdecay.viz.plot_schedules is plot_schedules
+    assert "plot_schedules" in lrdecay.viz.__all__
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".SVG", ".pdf", ".Pdf", ".png", ".PNG"])
+def test_the_extension_sets_the_format(tmp_path: Path, suffix: str) -> None:
+    schedules = {
+        "cosine": lrdecay.warmup(Cosine(init_value=0.1, decay_steps=900), steps=100),
+        "noise": GaussianNoise(std=0.01, seed=3),
+    }
+    path = plot_schedules(schedules, tmp_path / f"plot{suffix}", title="Two $curves$")
+    assert path == tmp_path / f"plot{suffix}"
+    data = path.read_bytes()
+    kind = FORMATS[suffix.lower()]
+    if kind == "svg":
+        assert data.startswith(b"<?xml") and b"<svg" in data[:1000]
+        assert data.rstrip().endswith(b"</svg>")
+        assert b"<path" in data  # the curves (and text, as paths)
+    elif kind == "pdf":
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    else:
+        assert png_size(path) == (800, 450)
+    assert len(data) > 5_000
+
+
+def test_vector_files_carry_no_time_stamp(tmp_path: Path) -> None:
+    """No date in SVG or PDF metadata: redrawing a plot does not change it for no reason."""
+    schedule = Cosine(init_value=0.1, decay_steps=100)
+    svg = plot_schedules(schedule, tmp_path / "a.svg").read_bytes()
+    assert b"<dc:date>" not in svg
+    pdf = plot_schedules(schedule, tmp_path / "a.pdf").read_bytes()
+    assert b"/CreationDate" not in pdf
+    assert plot_schedules(schedule, tmp_path / "b.pdf").read_bytes() == pdf
+
+
+@pytest.mark.parametrize("name", ["plot.jpg", "plot", "plot.png.txt", "plot.eps", ".svg"])
+def test_other_extensions_are_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "sub" / name
+    with pytest.raises(ValueError) as caught:
+        plot_schedules(Constant(1.0), path)
+    message = str(caught.value)
+    assert repr(str(path)) in message
+    assert ".png, .svg, .pdf" in message and message.startswith("path must end in")
+    assert not (tmp_path / "sub").exists()  # refused before anything is written
+
+
+def test_output_format() -> None:
+    assert output_format("a/b.PDF") == (Path("a/b.PDF"), "pdf")
+    assert dict(FORMATS) == {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+    with pytest.raises(TypeError, match="path must be a file path, got 42"):
+        output_format(42)  # type: ignore[arg-type]
+
+
+def test_plotter_save_by_extension_and_reuse(tmp_path: Path) -> None:
+    """A vector save in between leaves the next PNG exactly as a fresh plotter draws it."""
+    x = np.arange(50)
+    curves = {"falling": (x, 1 - x / 49)}
+    limits: dict[str, Any] = {"xlim": (0.0, 49.0), "ylim": (0.0, 1.2), "title": "A"}
+    plotter = Plotter(width=4, height=3, dpi=60)
+    before = plotter.render(curves, **limits)
+    svg = plotter.save({"rising": (x, x / 49)}, tmp_path / "r.svg", **limits)
+    assert b"<svg" in svg.read_bytes()[:1000]
+    assert plotter.legend_labels == ("rising",)
+    np.testing.assert_array_equal(plotter.render(curves, **limits), before)
+    png = plotter.save(curves, tmp_path / "f.png", **limits)
+    assert png_size(png) == (240, 180)
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf"):
+        plotter.save(curves, tmp_path / "f.gif")
+
+
+def test_legend_labels() -> None:
+    plotter = Plotter(width=2, height=2, dpi=20)
+    assert plotter.legend_labels == ()
+    x = np.arange(3)
+    plotter.render({"a": (x, x * 1.0), "b": (x, x * 2.0)})
+    assert plotter.legend_labels == ("a", "b")
+    plotter.render({"c": (x, x * 1.0)})
+    assert plotter.legend_labels == ("c",)
 
 
 def test_the_curve_is_where_its_value_says(tmp_path: Path) -> None:
@@ -158,9 +247,73 @@ def test_default_steps() -> None:
     assert long.size == MAX_POINTS and long[0] == 0 and long[-1] == 10**6 - 1
 
 
+def test_default_steps_cover_every_nested_horizon() -> None:
+    """Noise and other parts without a horizon hide nothing: the std's horizon counts."""
+    noisy = Sum(
+        (Cosine(1.0, decay_steps=5000), GaussianNoise(std=Cosine(0.1, decay_steps=20000), seed=1))
+    )
+    assert noisy.total_steps is None
+    assert horizon(noisy) == 20000
+    steps = default_steps([noisy])
+    assert steps[0] == 0 and steps[-1] == 22000 and steps.size == MAX_POINTS
+    assert np.all(np.diff(steps) > 0)
+    # Across several schedules: the furthest part of any of them.
+    assert default_steps([Cosine(1.0, decay_steps=100), noisy])[-1] == 22000
+    # Nested deeper: a clipped noise inside a join, counted from the boundary where it starts.
+    tail = Clip(GaussianNoise(std=Cosine(0.1, decay_steps=3000)), min_value=-1.0)
+    joined = Join((Cosine(1.0, decay_steps=1000), tail), (1000,))
+    assert horizon(joined) == 4000
+    # A part of a join ends at the next boundary: its own horizon beyond it does not count.
+    cut = Join((Cosine(1.0, decay_steps=50_000), Exponential(1.0, 10, 0.5)), (2000,))
+    assert horizon(cut) == 2000
+    assert default_steps([cut])[-1] == 2200
+
+
+def test_default_steps_without_any_horizon() -> None:
+    for schedule in (GaussianNoise(std=0.1, seed=1), Exponential(1.0, 10, 0.5), Constant(1.0)):
+        assert horizon(schedule) == 0
+        steps = default_steps([schedule])
+        assert steps.tolist() == list(range(DEFAULT_STOP))
+    noise_on_decay = Sum((Exponential(1.0, 10, 0.5), GaussianNoise(std=0.1, seed=1)))
+    assert default_steps([noise_on_decay]).size == DEFAULT_STOP
+
+
+def test_default_steps_of_restarts_show_three_cycles() -> None:
+    cycles = Restarts(Cosine(1.0, decay_steps=100), period_steps=100, period_factor=2.0)
+    assert horizon(cycles) == 100 + 200 + 400
+    assert horizon(Restarts(Cosine(1.0, decay_steps=100), period_steps=100)) == 300
+    sgdr = tf1.cosine_decay_restarts(
+        learning_rate=0.01, first_decay_steps=5000, t_mul=2.0, m_mul=0.5
+    )
+    assert default_steps([sgdr])[-1] == 38500
+
+
+def test_default_steps_of_huge_ranges_stay_small() -> None:
+    start = time.perf_counter()
+    far = default_steps([Cosine(1.0, decay_steps=1e12)])
+    assert far.size == MAX_POINTS and far[0] == 0 and far[-1] == 1_100_000_000_000
+    spaced = default_steps([Constant(1.0)], range(5, 10**15, 3))
+    assert spaced.size == MAX_POINTS and spaced[0] == 5 and spaced[-1] == range(5, 10**15, 3)[-1]
+    assert np.all((spaced - 5) % 3 == 0)
+    assert time.perf_counter() - start < 5  # nothing the size of the range was built
+
+
+def test_default_steps_rejects_non_schedules() -> None:
+    with pytest.raises(TypeError, match=r"schedules must be Schedule objects, got 0\.1"):
+        default_steps([0.1])  # type: ignore[list-item]
+
+
 @pytest.mark.parametrize(
     ("steps", "error"),
-    [(0, ValueError), (-5, ValueError), ([], ValueError), ([1.5], TypeError), ([-1], ValueError)],
+    [
+        (0, ValueError),
+        (-5, ValueError),
+        ([], ValueError),
+        ([1.5], TypeError),
+        ([-1], ValueError),
+        (range(0), ValueError),
+        (range(3, -3, -1), ValueError),
+    ],
 )
 def test_bad_steps(steps: Any, error: type[Exception]) -> None:
     with pytest.raises(error):

@@ -1,27 +1,31 @@
-"""The gallery: the seed survey's own verification job, done properly (``lrdecay gallery``).
+"""The gallery (``lrdecay gallery``): the survey of TensorFlow 1's learning-rate decay strategies.
 
-For every figure of :data:`lrdecay.seed.SEED_FIGURES` the seed built a TensorFlow 1 graph, ran
-``MAX_STEP`` = 20,000 ``sess.run`` calls, logged the learning rate to TensorBoard every
-``SUMMARY_STEP`` = 10 steps and showed the curve. :func:`render_gallery` does the same from the
-same parameters, with no framework and in about a second:
+That survey (its schedules are :data:`lrdecay.survey.FIGURES`) builds each of TensorFlow 1's
+fixed learning-rate decay strategies in a TensorFlow 1 graph, runs ``MAX_STEP`` = 20,000
+``sess.run`` calls, logs the learning rate to TensorBoard every ``SUMMARY_STEP`` = 10 steps and
+shows one figure per curve. :func:`render_gallery` draws the same curves from the same
+parameters, with no framework and in about a second:
 
-* ``<out>/<figure.name>.png``: one plot per figure, the curve at the steps the seed logged
-  (0, 10, ..., 19,990), all on shared axes so the figures compare at a glance;
-* ``<out>/tensorboard/<method>/events.out.tfevents.*``: one TensorBoard run per seed ``method``,
-  one scalar tag per curve (the seed's tag), 2,000 points each, one event per step holding all
-  of the run's tags (as the seed's ``tf.summary.merge_all()`` did);
+* ``<out>/<figure.name>.png``: one plot per figure, the curve at the steps the survey logs
+  (0, 10, ..., 19,990), all on shared axes so the figures compare at a glance; the legend names
+  the curve as the file does (``exponential_decay_staircase.png`` shows
+  ``exponential_decay_staircase``);
+* ``<out>/tensorboard/<method>/events.out.tfevents.*``: one TensorBoard run per strategy (the
+  survey's ``method``), one scalar tag per curve (the survey's tag), 2,000 points each, one event
+  per step holding all of the run's tags (as TensorFlow 1's ``tf.summary.merge_all()`` does);
 * ``<out>/index.html``: every figure with its title, the call that builds it, its TensorBoard
-  run and tag, and its formula.
+  run and tag, and the formula of that very curve (the staircase variant of a decay shows the
+  staircase formula, piecewise constant decay without warm-up shows no warm-up).
 
 Re-running into the same folder replaces these files (stale event files of the gallery's runs are
 removed, so TensorBoard never shows a run twice); nothing else in the folder is touched.
 
 Example:
     >>> import tempfile
-    >>> from lrdecay.seed import SEED_FIGURES
+    >>> from lrdecay.survey import FIGURES
     >>> from lrdecay.viz.gallery import render_gallery
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     result = render_gallery(tmp, figures=SEED_FIGURES[:2])
+    ...     result = render_gallery(tmp, figures=FIGURES[:2])
     ...     [p.name for p in result.images], result.scalars
     (['piecewise_decay.png', 'exponential_decay_continuous.png'], 4000)
 """
@@ -43,14 +47,52 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from lrdecay.seed import MAX_STEP, SEED_FIGURES, SUMMARY_STEP, SeedFigure
+from lrdecay.survey import FIGURES, MAX_STEP, SUMMARY_STEP, SurveyFigure
 
-__all__ = ["PIP_HINT", "GalleryResult", "render_gallery"]
+__all__ = ["PIP_HINT", "GalleryResult", "formula", "render_gallery"]
 
 PIP_HINT = "pip install 'lrdecay[plot,tensorboard]'"
 """How to install what the gallery needs."""
 
 _REQUIREMENTS = (("matplotlib", "matplotlib"), ("PIL", "Pillow"), ("tensorboard", "tensorboard"))
+
+_PIECES = r"r_i & b_{i-1} \le t < b_i \\ r_n & t \ge b_{n-1} \end{cases}"
+_BURNIN = (
+    r"v(t) = \max\left(\begin{cases} \eta_b & t < B \\ \eta\, r^{%s} & t \ge B \end{cases},"
+    r"\ \eta_{\min}\right)"
+)
+_FORMULAS: Mapping[tuple[str, str, Any], str] = MappingProxyType(
+    {
+        # The tf1 docstrings give one formula per function, with the variants in words ("with
+        # staircase", "without warmup the first line is r_0"); a card shows its own curve's.
+        ("exponential_decay", "staircase", False): r"v(t) = \eta\, r^{\,t/T}",
+        ("exponential_decay", "staircase", True): r"v(t) = \eta\, r^{\lfloor t/T \rfloor}",
+        ("natural_exp_decay", "staircase", False): r"v(t) = \eta\, e^{-k\,t/T}",
+        ("natural_exp_decay", "staircase", True): r"v(t) = \eta\, e^{-k\lfloor t/T \rfloor}",
+        ("inverse_time_decay", "staircase", False): r"v(t) = \frac{\eta}{1 + r\,t/T}",
+        ("inverse_time_decay", "staircase", True): (
+            r"v(t) = \frac{\eta}{1 + r\lfloor t/T \rfloor}"
+        ),
+        ("polynomial_decay", "cycle", True): (
+            r"v(t) = (\eta - \eta_1)\left(1 - \frac{t}{T_c}\right)^{p} + \eta_1,"
+            r" \quad T_c = T \max(1, \lceil t/T \rceil)"
+        ),
+        ("exponential_decay_with_burnin", "staircase", False): _BURNIN % r"\,(t-B)/T",
+        ("exponential_decay_with_burnin", "staircase", True): (
+            _BURNIN % r"\lfloor (t-B)/T \rfloor"
+        ),
+        ("piecewise_with_warmup", "warmup", False): (
+            r"v(t) = \begin{cases} r_0 & t < b_0 \\ " + _PIECES
+        ),
+        ("piecewise_with_warmup", "warmup", True): (
+            r"v(t) = \begin{cases} r_0 + (r_1 - r_0)\,t/b_0 & t < b_0 \\ " + _PIECES
+        ),
+    }
+)
+"""``{(tf1 function, parameter, value): LaTeX}``: the formula of a curve where the function's
+docstring formula covers several variants; other curves show the docstring's formula."""
+
+_MISSING = object()
 
 Progress = Callable[[str], None]
 _T = TypeVar("_T")
@@ -65,7 +107,7 @@ class GalleryResult:
     images: tuple[Path, ...]
     """One PNG per figure, in catalogue order."""
     event_files: tuple[Path, ...]
-    """One TensorBoard event file per run (seed ``method``), in order of first appearance."""
+    """One TensorBoard event file per run (per survey ``method``), in order of first appearance."""
     index: Path
     """The HTML page."""
     scalars: int
@@ -139,15 +181,15 @@ def _prepare(out_dir: str | os.PathLike[str]) -> Path:
     return out
 
 
-def _check_figures(figures: Sequence[SeedFigure]) -> tuple[SeedFigure, ...]:
-    if isinstance(figures, SeedFigure):
-        raise TypeError("figures must be a sequence of SeedFigure, got a single SeedFigure")
+def _check_figures(figures: Sequence[SurveyFigure]) -> tuple[SurveyFigure, ...]:
+    if isinstance(figures, SurveyFigure):
+        raise TypeError("figures must be a sequence of SurveyFigure, got a single SurveyFigure")
     figures = tuple(figures)
     if not figures:
         raise ValueError("figures must not be empty")
     for figure in figures:
-        if not isinstance(figure, SeedFigure):
-            raise TypeError(f"figures must be SeedFigure objects, got {figure!r}")
+        if not isinstance(figure, SurveyFigure):
+            raise TypeError(f"figures must be SurveyFigure objects, got {figure!r}")
     names = [figure.name for figure in figures]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
@@ -160,7 +202,7 @@ def _check_figures(figures: Sequence[SeedFigure]) -> tuple[SeedFigure, ...]:
 
 
 def _runs(
-    figures: Sequence[SeedFigure], steps: np.ndarray, values: Sequence[np.ndarray]
+    figures: Sequence[SurveyFigure], steps: np.ndarray, values: Sequence[np.ndarray]
 ) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]:
     runs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     for figure, curve in zip(figures, values, strict=True):
@@ -206,23 +248,63 @@ def _in_background(function: Callable[..., _T], *args: Any) -> Future[_T]:
     return done
 
 
-def _call(figure: SeedFigure) -> str:
+def _call(figure: SurveyFigure) -> str:
     arguments = ", ".join(f"{name}={value!r}" for name, value in figure.curve.params.items())
     return f"tf1.{figure.curve.function}({arguments})"
 
 
-def _entries(figures: Sequence[SeedFigure], schedules: Sequence[Any]) -> list[Any]:
+def formula(figure: SurveyFigure) -> str | None:
+    """The LaTeX formula of ``figure``'s curve, as its gallery card shows it.
+
+    The formula of the figure's :mod:`lrdecay.compat.tf1` function (its docstring's ``.. math::``
+    block), narrowed to the variant the figure's arguments (defaults included) select: the
+    staircase formula for ``staircase=True``, no warm-up line for ``warmup=False``, ...
+
+    Example:
+        >>> from lrdecay.survey import FIGURES
+        >>> from lrdecay.viz.gallery import formula
+        >>> from lrdecay.viz.report import latex_to_text
+        >>> for figure in FIGURES[1:3]:
+        ...     print(figure.name, "->", latex_to_text(formula(figure)))
+        exponential_decay_continuous -> v(t) = η r^(t/T)
+        exponential_decay_staircase -> v(t) = η r^(⌊t/T⌋)
+
+    Raises:
+        TypeError: If ``figure`` is not a :class:`~lrdecay.survey.SurveyFigure`.
+    """
     from lrdecay.compat import tf1
-    from lrdecay.viz.report import ReportEntry, math_block, symbol_legend
+    from lrdecay.viz.report import math_block
+
+    if not isinstance(figure, SurveyFigure):
+        raise TypeError(f"figure must be a SurveyFigure, got {figure!r}")
+    function = getattr(tf1, figure.curve.function)
+    arguments = {**_defaults(function), **figure.curve.params}
+    for (name, parameter, value), latex in _FORMULAS.items():
+        if name == figure.curve.function and arguments.get(parameter, _MISSING) == value:
+            return latex
+    return math_block(function)
+
+
+def _defaults(function: Callable[..., Any]) -> dict[str, Any]:
+    """The parameters of a tf1 function that have a default (not the "required" marker)."""
+    from lrdecay.compat import tf1
+
+    required = getattr(tf1, "REQUIRED", inspect.Parameter.empty)
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.default is not inspect.Parameter.empty and p.default is not required
+    }
+
+
+def _entries(figures: Sequence[SurveyFigure], schedules: Sequence[Any]) -> list[Any]:
+    from lrdecay.compat import tf1
+    from lrdecay.viz.report import ReportEntry, symbol_legend
 
     entries = []
     for figure, schedule in zip(figures, schedules, strict=True):
         function = getattr(tf1, figure.curve.function)
-        defaults = {
-            name: p.default
-            for name, p in inspect.signature(function).parameters.items()
-            if p.default is not inspect.Parameter.empty
-        }
+        defaults = _defaults(function)
         symbols = {}
         for parameter, symbol in symbol_legend(function).items():
             if parameter in figure.curve.params:
@@ -235,7 +317,7 @@ def _entries(figures: Sequence[SeedFigure], schedules: Sequence[Any]) -> list[An
                 title=figure.title,
                 image=f"{figure.name}.png",
                 call=_call(figure),
-                formula=math_block(function),
+                formula=formula(figure),
                 symbols=MappingProxyType(symbols),
                 run=figure.method,
                 tag=figure.curve.tag,
@@ -245,26 +327,31 @@ def _entries(figures: Sequence[SeedFigure], schedules: Sequence[Any]) -> list[An
     return entries
 
 
-def _write_index(out: Path, figures: Sequence[SeedFigure], schedules: Sequence[Any]) -> Path:
+def _write_index(out: Path, figures: Sequence[SurveyFigure], schedules: Sequence[Any]) -> Path:
     from lrdecay import __version__
     from lrdecay.viz.report import write_report
 
     last = MAX_STEP - SUMMARY_STEP
+    count = f"{len(figures)} learning-rate schedule{'s' * (len(figures) != 1)}"
     intro = (
-        f"The {len(figures)} figures of the seed survey of TensorFlow 1 learning-rate decay "
-        "strategies, drawn by lrdecay from the seed's own parameters. Each curve is evaluated "
-        f"at the steps the seed logged: 0, {SUMMARY_STEP}, …, {last:,} (every {SUMMARY_STEP} "
-        f"steps of {MAX_STEP:,}). All figures share their axes, so they compare at a glance.",
-        "The calls use lrdecay.compat.tf1 (from lrdecay.compat import tf1), which takes the "
-        "names and defaults of tf.compat.v1.train and of the seed's own functions and gives "
-        "TensorFlow's values, quirks included.",
-        "The same values are in TensorBoard event files, one run per seed method and one tag "
-        "per curve, as the seed logged them: tensorboard --logdir tensorboard (from this folder).",
+        f"The {count} of the survey of TensorFlow 1's learning-rate decay strategies: "
+        "piecewise constant, exponential, natural exponential, polynomial, cosine, linear "
+        "cosine and cosine with restarts decay from tf.compat.v1.train, and the burn-in and "
+        "warm-up schedules of TensorFlow's object-detection models, each with the survey's "
+        "parameters. lrdecay draws every curve at the steps the survey logs: 0, "
+        f"{SUMMARY_STEP}, …, {last:,} (every {SUMMARY_STEP} steps of {MAX_STEP:,}). All figures "
+        "share their axes, so they compare at a glance; each legend names its curve as its "
+        "file is named.",
+        "Each card shows the call that builds the curve with lrdecay.compat.tf1 (from "
+        "lrdecay.compat import tf1), which takes TensorFlow's names and defaults and gives "
+        "TensorFlow's values, quirks included, and the formula of that curve.",
+        "The same values are in TensorBoard event files, one run per strategy and one tag per "
+        "curve, named as in the survey: tensorboard --logdir tensorboard (from this folder).",
     )
     return write_report(
         out / "index.html",
         _entries(figures, schedules),
-        title="lrdecay gallery: the seed's learning-rate schedules",
+        title="lrdecay gallery: the survey of TensorFlow 1's learning-rate decay strategies",
         intro=intro,
         footer=f"Written by lrdecay {__version__} (lrdecay gallery).",
     )
@@ -274,16 +361,17 @@ def render_gallery(
     out_dir: str | os.PathLike[str] = "gallery",
     *,
     progress: bool | Progress = False,
-    figures: Sequence[SeedFigure] = SEED_FIGURES,
+    figures: Sequence[SurveyFigure] = FIGURES,
 ) -> GalleryResult:
-    """Draw the seed's figures, log them to TensorBoard and write an HTML index.
+    """Draw the survey of TensorFlow 1's decay strategies: PNGs, TensorBoard runs, an HTML index.
 
     Args:
         out_dir: The gallery folder, created if needed (see the module docstring for its
             contents).
         progress: ``True`` to print a line per step of the work to stderr (e.g.
             ``[ 3/19] exponential_decay_staircase``), or a function called with each line.
-        figures: The figures to draw (default: the whole seed catalogue).
+        figures: The figures to draw (default: every schedule of the survey,
+            :data:`lrdecay.survey.FIGURES`).
 
     Returns:
         A :class:`GalleryResult`: the paths written, the scalar count, the time taken.
@@ -350,7 +438,7 @@ def render_gallery(
             pending: list[Future[Path]] = []
             for number, (figure, curve) in enumerate(zip(figures, values, strict=True), start=1):
                 pixels = plotter.render(
-                    {figure.curve.tag: (steps, curve)},
+                    {figure.name: (steps, curve)},  # the legend names the curve as the file does
                     title=figure.title,
                     xlim=(0.0, float(MAX_STEP)),
                     ylim=ylim,

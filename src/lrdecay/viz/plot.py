@@ -1,10 +1,12 @@
-"""Plot schedules to PNG files with matplotlib (Agg), fast enough to draw dozens in a second.
+"""Plot schedules to PNG, SVG or PDF files with matplotlib, fast enough to draw dozens a second.
 
-:func:`plot_schedules` draws one or more named schedules over a step range. :class:`Plotter` is
-the engine behind it: one matplotlib ``Figure`` on an Agg canvas, reused from plot to plot. When
-consecutive plots share their axes (same limits and labels), the axes, ticks and grid are drawn
-once and restored from a saved background, and only the curves, legend and title are drawn again;
-the pixels then go straight to a PNG encoder at a fast compression level (:func:`save_png`).
+:func:`plot_schedules` draws one or more named schedules over a step range, to the format its file
+name ends in: ``.png``, ``.svg`` or ``.pdf`` (:data:`FORMATS`). :class:`Plotter` is the engine
+behind it: one matplotlib ``Figure`` on an Agg canvas, reused from plot to plot. When consecutive
+plots share their axes (same limits and labels), the axes, ticks and grid are drawn once and
+restored from a saved background, and only the curves, legend and title are drawn again; the
+pixels then go straight to a PNG encoder at a fast compression level (:func:`save_png`). SVG and
+PDF files are drawn in full by matplotlib's own vector backends.
 
 matplotlib is imported when a :class:`Plotter` is created, never when this module is imported,
 and no global matplotlib state is touched: no ``pyplot``, no ``matplotlib.use``, no ``rcParams``
@@ -24,17 +26,28 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from lrdecay._core import Schedule
 
-__all__ = ["PALETTE", "Plotter", "default_steps", "plot_schedules", "save_png"]
+__all__ = [
+    "FORMATS",
+    "PALETTE",
+    "Plotter",
+    "default_steps",
+    "horizon",
+    "output_format",
+    "plot_schedules",
+    "save_png",
+]
 
 _PIP_HINT = "pip install 'lrdecay[plot]'"
 
@@ -51,6 +64,15 @@ PALETTE = (
     "#1aa9b8",
 )
 """Line colours, in order (a slightly deeper take on matplotlib's ``tab10``)."""
+
+FORMATS: Mapping[str, str] = MappingProxyType({".png": "png", ".svg": "svg", ".pdf": "pdf"})
+"""The file name extensions :func:`plot_schedules` writes, and the format each one means."""
+
+_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
+"""No time stamp in vector files: the same plot gives the same file."""
+
+DEFAULT_STOP = 1000
+"""Steps plotted by default when no schedule has a horizon (e.g. an exponential decay)."""
 
 MAX_POINTS = 8192
 """Longer step ranges are drawn through this many evenly spaced steps (below pixel resolution)."""
@@ -127,7 +149,7 @@ def padded_ylim(y_min: float, y_max: float, *, headroom: float = 0.16) -> tuple[
 
 
 class Plotter:
-    """A reusable figure that renders line plots of curves to RGBA pixels and PNG files.
+    """A reusable figure that renders line plots of curves to RGBA pixels, PNG, SVG or PDF files.
 
     Not thread-safe: use one per thread. Rendering is fastest when consecutive calls pass the
     same ``xlim``, ``ylim`` and axis labels: the axes are then drawn once and reused.
@@ -223,6 +245,40 @@ class Plotter:
             xlabel: The x-axis label.
             ylabel: The y-axis label.
         """
+        key = self._update(curves, title, xlim, ylim, xlabel, ylabel)
+        dynamic = [*self._lines, self._legend, self._title]
+        if key != self._background_key:
+            self._set_axes(key)
+            for artist in dynamic:
+                artist.set_visible(False)
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self._figure.bbox)
+            self._background_key = key
+            for artist in dynamic:
+                artist.set_visible(True)
+        else:
+            self._canvas.restore_region(self._background)
+        for artist in dynamic:
+            self._ax.draw_artist(artist)
+        return np.array(self._canvas.buffer_rgba(), copy=True)
+
+    @property
+    def legend_labels(self) -> tuple[str, ...]:
+        """The labels in the legend of the last plot drawn, in order (empty before the first)."""
+        if self._legend is None:
+            return ()
+        return tuple(str(text.get_text()) for text in self._legend.get_texts())
+
+    def _update(
+        self,
+        curves: Mapping[str, Curve],
+        title: str,
+        xlim: tuple[float, float] | None,
+        ylim: tuple[float, float] | None,
+        xlabel: str,
+        ylabel: str,
+    ) -> tuple[Any, ...]:
+        """Set the curves, legend and title; return the axes' key (limits and labels)."""
         data = _curves(curves)
         if xlim is None or ylim is None:
             auto_x, auto_y = _auto_limits(data)
@@ -261,40 +317,82 @@ class Plotter:
             for text in self._legend.get_texts():
                 text.set_parse_math(False)  # labels are plain text: "$" is a dollar sign
         self._title.set_text(str(title))
+        return (xlim, ylim, str(xlabel), str(ylabel))
 
-        key = (xlim, ylim, str(xlabel), str(ylabel))
-        dynamic = [*self._lines, self._legend, self._title]
-        if key != self._background_key:
-            ax.set_xlim(xlim)
-            ax.set_ylim(ylim)
-            ax.set_xlabel(xlabel, fontsize=10, color=_MUTED)
-            ax.set_ylabel(ylabel, fontsize=10, color=_MUTED)
-            for artist in dynamic:
-                artist.set_visible(False)
-            self._canvas.draw()
-            self._background = self._canvas.copy_from_bbox(self._figure.bbox)
-            self._background_key = key
-            for artist in dynamic:
-                artist.set_visible(True)
-        else:
-            self._canvas.restore_region(self._background)
-        for artist in dynamic:
-            ax.draw_artist(artist)
-        return np.array(self._canvas.buffer_rgba(), copy=True)
+    def _set_axes(self, key: tuple[Any, ...]) -> None:
+        xlim, ylim, xlabel, ylabel = key
+        self._ax.set_xlim(xlim)
+        self._ax.set_ylim(ylim)
+        self._ax.set_xlabel(xlabel, fontsize=10, color=_MUTED)
+        self._ax.set_ylabel(ylabel, fontsize=10, color=_MUTED)
 
     def save(
         self,
         curves: Mapping[str, Curve],
         path: str | os.PathLike[str],
-        **options: Any,
+        *,
+        title: str = "",
+        xlim: tuple[float, float] | None = None,
+        ylim: tuple[float, float] | None = None,
+        xlabel: str = "step",
+        ylabel: str = "learning rate",
     ) -> Path:
-        """:meth:`render` ``curves`` (with ``options``) and write them to the PNG file ``path``."""
-        return save_png(self.render(curves, **options), path)
+        """Draw ``curves`` as :meth:`render` does and write them to ``path``, in an existing folder.
+
+        The format is the one ``path``'s extension names (see :data:`FORMATS`): a PNG of the
+        rendered pixels, or an SVG or PDF drawn by matplotlib's vector backends.
+
+        Raises:
+            ValueError: If ``path`` does not end in ``.png``, ``.svg`` or ``.pdf``.
+        """
+        target, file_format = output_format(path)
+        options: dict[str, Any] = {
+            "title": title,
+            "xlim": xlim,
+            "ylim": ylim,
+            "xlabel": xlabel,
+            "ylabel": ylabel,
+        }
+        if file_format == "png":
+            return save_png(self.render(curves, **options), target)
+        self._set_axes(self._update(curves, **options))
+        self._background_key = None  # the Agg background is redrawn on the next render
+        for artist in (*self._lines, self._legend, self._title):
+            artist.set_visible(True)
+        self._figure.savefig(
+            target, format=file_format, facecolor="white", metadata=_METADATA[file_format]
+        )
+        return target
 
     def close(self) -> None:
         """Release the figure's artists (the object is unusable afterwards)."""
         self._figure.clear()
         self._lines, self._legend, self._background = [], None, None
+
+
+def output_format(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """``path`` as a :class:`~pathlib.Path`, and the format its extension names (:data:`FORMATS`).
+
+    Raises:
+        TypeError: If ``path`` is not a path.
+        ValueError: If its extension (case aside) is not ``.png``, ``.svg`` or ``.pdf``.
+
+    Example:
+        >>> from lrdecay.viz.plot import output_format
+        >>> output_format("plots/cosine.SVG")[1]
+        'svg'
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path, got {path!r}")
+    target = Path(path)
+    file_format = FORMATS.get(target.suffix.lower())
+    if file_format is None:
+        supported = ", ".join(FORMATS)
+        raise ValueError(
+            f"path must end in one of {supported} (the extension sets the file format), "
+            f"got {str(target)!r}"
+        )
+    return target, file_format
 
 
 def _limits(name: str, limits: Any) -> tuple[float, float]:
@@ -360,12 +458,79 @@ def save_png(pixels: np.ndarray, path: str | os.PathLike[str], *, compress_level
 
 
 # --------------------------------------------------------------------------- schedules
+_LAST_STEP = 2**53
+"""No plot goes past this step (integers stay exact in ``float64`` up to it)."""
+
+_CYCLES_SHOWN = 3
+"""A :class:`~lrdecay.Restarts` without a horizon is plotted over its first three cycles."""
+
+
+def horizon(schedule: Schedule) -> float:
+    """The last step at which anything in ``schedule`` changes, as far as its parts tell; 0 if none.
+
+    The schedule's own :attr:`~lrdecay.Schedule.total_steps` counts, and so does every schedule
+    nested in it (found through its dataclass fields: ``schedule``, ``schedules``, ``std``, ...),
+    so a part without a horizon hides nothing: the noise of a ``GaussianNoise`` whose ``std`` is
+    a 20,000-step cosine lasts 20,000 steps, and so does a sum holding it. A part of a
+    :class:`~lrdecay.Join` counts from the boundary where it starts and ends at the next one; a
+    :class:`~lrdecay.Restarts` counts its first three cycles. Curves with no end (an exponential
+    decay) add nothing.
+
+    Example:
+        >>> import lrdecay
+        >>> from lrdecay.viz.plot import horizon
+        >>> noise = lrdecay.GaussianNoise(std=lrdecay.Cosine(0.1, decay_steps=20_000), seed=1)
+        >>> horizon(lrdecay.Cosine(1.0, decay_steps=5_000) + noise)
+        20000.0
+    """
+    from lrdecay.combinators import Join, Restarts
+
+    found = [0.0]
+    total = schedule.total_steps
+    if total is not None and math.isfinite(total):
+        found.append(float(total))
+    if isinstance(schedule, Join):
+        starts = (0.0, *schedule.boundaries)
+        ends = (*schedule.boundaries, math.inf)
+        for part, start, end in zip(schedule.schedules, starts, ends, strict=True):
+            found.append(min(float(start) + horizon(part), float(end)))
+    elif isinstance(schedule, Restarts):
+        growth = float(schedule.period_factor)
+        cycles = sum(growth**i for i in range(_CYCLES_SHOWN))
+        found.append(float(schedule.period_steps) * cycles)
+    elif dataclasses.is_dataclass(schedule):
+        for field in dataclasses.fields(schedule):
+            value = getattr(schedule, field.name, None)
+            parts = value if isinstance(value, tuple | list) else (value,)
+            found.extend(horizon(part) for part in parts if isinstance(part, Schedule))
+    finite = [h for h in found if math.isfinite(h)]
+    return min(max(finite), float(_LAST_STEP))
+
+
+def _spread(count: int) -> np.ndarray:
+    """Indices ``0 .. count - 1``, or :data:`MAX_POINTS` of them evenly spread (both ends kept)."""
+    if count <= MAX_POINTS:
+        return np.arange(count, dtype=np.int64)
+    pick = np.linspace(0, count - 1, MAX_POINTS).round().astype(np.int64)
+    return np.unique(pick)
+
+
 def default_steps(schedules: Iterable[Schedule], steps: Any = None) -> np.ndarray:
     """The steps to plot ``schedules`` at, as an ``int64`` array.
 
-    ``steps`` may be ``None`` (from 0 to 10% past the longest natural horizon, or to 1,000 if
-    no schedule has one), an ``int`` ``n`` (steps ``0 .. n-1``), a ``range`` or a 1-D sequence of
-    non-negative integers. Ranges longer than :data:`MAX_POINTS` are thinned evenly (ends kept).
+    ``steps`` may be:
+
+    * ``None``: from 0 to 10% past the furthest :func:`horizon` of the schedules (every part of
+      them, nested ones and noise included), or to :data:`DEFAULT_STOP` (1,000) if none has one;
+    * an ``int`` ``n``: steps ``0 .. n-1``;
+    * a ``range`` or a 1-D sequence of non-negative integers.
+
+    Ranges longer than :data:`MAX_POINTS` are thinned evenly (ends kept), without ever holding
+    the whole range in memory.
+
+    Raises:
+        TypeError: If a schedule is not a :class:`~lrdecay.Schedule`, or steps are not integers.
+        ValueError: If ``steps`` is empty, not positive or negative.
 
     Example:
         >>> import lrdecay
@@ -375,27 +540,36 @@ def default_steps(schedules: Iterable[Schedule], steps: Any = None) -> np.ndarra
         (0, 110, 111)
     """
     if steps is None:
-        horizons = [s.total_steps for s in schedules if s.total_steps is not None]
-        finite = [math.ceil(h) for h in horizons if math.isfinite(h) and h > 0]
-        stop = max(finite) + math.ceil(max(finite) / 10) + 1 if finite else 1000
-        array = np.arange(stop, dtype=np.int64)
-    elif isinstance(steps, int) and not isinstance(steps, bool):
+        schedules = list(schedules)
+        for schedule in schedules:
+            if not isinstance(schedule, Schedule):
+                raise TypeError(f"schedules must be Schedule objects, got {schedule!r}")
+        furthest = max((horizon(schedule) for schedule in schedules), default=0.0)
+        if furthest > 0:
+            end = math.ceil(furthest)
+            stop = min(end + math.ceil(end / 10) + 1, _LAST_STEP + 1)
+        else:
+            stop = DEFAULT_STOP
+        return _spread(stop)
+    if isinstance(steps, int) and not isinstance(steps, bool):
         if steps <= 0:
             raise ValueError(f"steps must be > 0, got {steps}")
-        array = np.arange(steps, dtype=np.int64)
-    else:
-        array = np.asarray(steps)
-        if array.ndim != 1 or array.size == 0:
-            raise ValueError(f"steps must be a non-empty 1-D sequence, got shape {array.shape}")
-        if array.dtype.kind not in "iu":
-            raise TypeError(f"steps must be integers, got dtype {array.dtype}")
-        if array.min() < 0:
-            raise ValueError(f"steps must be >= 0, got {array.min()}")
-        array = array.astype(np.int64)
-    if array.size > MAX_POINTS:
-        pick = np.linspace(0, array.size - 1, MAX_POINTS).round().astype(np.int64)
-        array = array[np.unique(pick)]
-    return array
+        return _spread(steps)
+    if isinstance(steps, range):
+        if len(steps) == 0:
+            raise ValueError(f"steps must not be empty, got {steps!r}")
+        if min(steps[0], steps[-1]) < 0:
+            raise ValueError(f"steps must be >= 0, got {steps!r}")
+        return np.array([steps[int(i)] for i in _spread(len(steps))], dtype=np.int64)
+    array = np.asarray(steps)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"steps must be a non-empty 1-D sequence, got shape {array.shape}")
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"steps must be integers, got dtype {array.dtype}")
+    if array.min() < 0:
+        raise ValueError(f"steps must be >= 0, got {array.min()}")
+    picked: np.ndarray = array.astype(np.int64)[_spread(array.size)]
+    return picked
 
 
 def _named(schedules: Any) -> dict[str, Schedule]:
@@ -416,6 +590,20 @@ def _named(schedules: Any) -> dict[str, Schedule]:
     return named
 
 
+def _writable(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a plot file this module can write: a known extension, not in a file."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path, got {path!r}")
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder")
+    target, _ = output_format(target)
+    parent = target.parent
+    if parent.exists() and not parent.is_dir():
+        raise NotADirectoryError(f"cannot write {str(target)!r}: {str(parent)!r} is not a folder")
+    return target
+
+
 def plot_schedules(
     schedules: Schedule | Mapping[str, Schedule] | Iterable[tuple[str, Schedule]],
     path: str | os.PathLike[str],
@@ -428,14 +616,16 @@ def plot_schedules(
     height: float = 4.5,
     dpi: float = 100,
 ) -> Path:
-    """Plot named schedules over a step range to the PNG file ``path``.
+    """Plot named schedules over a step range to a PNG, SVG or PDF file.
 
     Args:
         schedules: A schedule, a mapping ``{label: schedule}`` or ``(label, schedule)`` pairs;
             the labels name the curves in the legend.
-        path: The PNG file to write (its folder is created if needed).
-        steps: The steps to draw (see :func:`default_steps`): ``None``, an ``int``, a ``range``
-            or a sequence of steps.
+        path: The file to write (its folder is created if needed); its extension sets the
+            format: ``.png``, ``.svg`` or ``.pdf`` (:data:`FORMATS`, case aside).
+        steps: The steps to draw (see :func:`default_steps`): ``None`` (from 0 to past the
+            horizon of every part of every schedule), an ``int``, a ``range`` or a sequence of
+            steps.
         title: The title; default: the label of a single schedule, else "Learning-rate schedules".
         xlabel: The x-axis label.
         ylabel: The y-axis label.
@@ -447,7 +637,10 @@ def plot_schedules(
         The path written.
 
     Raises:
+        ValueError: If ``path`` does not end in ``.png``, ``.svg`` or ``.pdf`` (checked before
+            anything is computed or written).
         NotADirectoryError: If the folder of ``path`` is a file.
+        IsADirectoryError: If ``path`` is a folder.
         TypeError, ValueError: If schedules or steps are malformed.
         ImportError: If matplotlib is missing.
 
@@ -462,21 +655,17 @@ def plot_schedules(
         ... }
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     path = plot_schedules(schedules, Path(tmp) / "two.png", steps=1200, dpi=50)
-        ...     path.stat().st_size > 2000
-        True
+        ...     vector = plot_schedules(schedules, Path(tmp) / "two.svg")
+        ...     path.stat().st_size > 2000, b"<svg" in vector.read_bytes()
+        (True, True)
     """
+    target = _writable(path)
     named = _named(schedules)
     xs = default_steps(named.values(), steps)
     curves = {label: (xs, schedule(xs)) for label, schedule in named.items()}
     if title is None:
         title = next(iter(named)) if len(named) == 1 else "Learning-rate schedules"
-    target = Path(path)
-    parent = target.parent
-    if parent.exists() and not parent.is_dir():
-        raise NotADirectoryError(f"cannot write {str(target)!r}: {str(parent)!r} is not a folder")
-    if target.is_dir():
-        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder")
-    parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     plotter = Plotter(width=width, height=height, dpi=dpi)
     try:
         return plotter.save(curves, target, title=title, xlabel=xlabel, ylabel=ylabel)

@@ -5,8 +5,8 @@ builds the events with the ``tensorboard`` package's own protobuf classes
 (``tensorboard.compat.proto``) and frames them with its own ``RecordWriter``
 (``tensorboard.summary.writer.record_writer``): first the ``file_version`` event, then one event
 per step holding a ``Summary.Value(tag=..., simple_value=...)`` for each tag logged at that step,
-exactly what TensorFlow 1's ``tf.summary.merge_all()`` + ``FileWriter.add_summary`` wrote for the
-seed. Neither TensorFlow nor torch is imported (``EventFileWriter`` would import TensorFlow when it
+exactly what TensorFlow 1's ``tf.summary.merge_all()`` + ``FileWriter.add_summary`` write.
+Neither TensorFlow nor torch is imported (``EventFileWriter`` would import TensorFlow when it
 is installed, which takes seconds).
 
 Example:

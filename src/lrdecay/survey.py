@@ -1,16 +1,18 @@
-"""The seed survey's schedules: every parameter set of its code blocks, one entry per figure.
+"""The survey of TensorFlow 1's learning-rate decay strategies: its schedules, one entry per figure.
 
-The founding document of lrdecay is a survey of fixed learning-rate decay strategies written against
-TensorFlow 1. For each strategy it builds the schedule with the parameters below, logs the learning
-rate to TensorBoard every ``SUMMARY_STEP`` steps for ``MAX_STEP`` steps (one run directory per
-``method``, one tag per curve) and shows one figure per curve. This module is that catalogue, as
+A survey of fixed learning-rate decay strategies, written against TensorFlow 1, covers piecewise
+constant, exponential, natural-exponential, polynomial, cosine, linear-cosine and restarted cosine
+decay, and three warm-up strategies of TensorFlow's object-detection models. For each strategy it
+builds the schedule with the parameters below, logs the learning rate to TensorBoard every
+``SUMMARY_STEP`` steps for ``MAX_STEP`` steps (one run directory per ``method``, one tag per
+curve) and shows one figure per curve. This module is that catalogue, as
 data: the gallery (``lrdecay gallery``) draws it and the parity tests check it against TensorFlow.
 
 Example:
-    >>> from lrdecay.seed import SEED_FIGURES
-    >>> len(SEED_FIGURES)
+    >>> from lrdecay.survey import FIGURES
+    >>> len(FIGURES)
     19
-    >>> fig = SEED_FIGURES[0]
+    >>> fig = FIGURES[0]
     >>> fig.method, fig.curve.tag, fig.curve.schedule()(5001)
     ('piecewise_decay', 'learning_rate', 0.001)
 """
@@ -24,27 +26,27 @@ from typing import Any
 
 from lrdecay._core import Schedule
 
-__all__ = ["MAX_STEP", "SEED_FIGURES", "SUMMARY_STEP", "SeedCurve", "SeedFigure"]
+__all__ = ["FIGURES", "MAX_STEP", "SUMMARY_STEP", "SurveyCurve", "SurveyFigure"]
 
 MAX_STEP = 20_000
-"""The seed's training length: its loop runs steps ``0 .. MAX_STEP - 1``."""
+"""The survey's training length: its loop runs steps ``0 .. MAX_STEP - 1``."""
 
 SUMMARY_STEP = 10
-"""The seed logs the learning rate every ``SUMMARY_STEP`` steps."""
+"""The survey logs the learning rate every ``SUMMARY_STEP`` steps."""
 
 _BASE = 0.01
 
 
 @dataclasses.dataclass(frozen=True)
-class SeedCurve:
-    """One curve of the seed: a :mod:`lrdecay.compat.tf1` function and its arguments."""
+class SurveyCurve:
+    """One curve of the survey: a :mod:`lrdecay.compat.tf1` function and its arguments."""
 
     tag: str
-    """The ``tf.summary.scalar`` tag the seed logs the curve under."""
+    """The ``tf.summary.scalar`` tag the survey logs the curve under."""
     function: str
-    """The name of the constructor in :mod:`lrdecay.compat.tf1` (and of the TF / seed function)."""
+    """The name of the constructor in :mod:`lrdecay.compat.tf1` (and of the TensorFlow function)."""
     params: Mapping[str, Any]
-    """Its arguments, with the seed's values."""
+    """Its arguments, with the survey's values."""
 
     def schedule(self) -> Schedule:
         """The core schedule these parameters build."""
@@ -56,26 +58,26 @@ class SeedCurve:
 
 
 @dataclasses.dataclass(frozen=True)
-class SeedFigure:
-    """One figure of the seed: a curve, where the seed logged it and what it shows."""
+class SurveyFigure:
+    """One figure of the survey: a curve, where the survey logged it and what it shows."""
 
     name: str
     """A file-name stem, unique in the catalogue."""
     method: str
-    """The seed's ``method``: the TensorBoard run directory the curve is logged in."""
+    """The survey's ``method``: the TensorBoard run directory the curve is logged in."""
     title: str
     """A human title."""
-    curve: SeedCurve
+    curve: SurveyCurve
 
 
 def _figure(
     name: str, method: str, title: str, tag: str, function: str, **params: Any
-) -> SeedFigure:
-    return SeedFigure(
+) -> SurveyFigure:
+    return SurveyFigure(
         name=name,
         method=method,
         title=title,
-        curve=SeedCurve(tag=tag, function=function, params=MappingProxyType(params)),
+        curve=SurveyCurve(tag=tag, function=function, params=MappingProxyType(params)),
     )
 
 
@@ -92,7 +94,7 @@ _COSWARM = {
 }
 _PIECES = [_BASE, _BASE / 10.0, _BASE / 100.0]
 
-SEED_FIGURES: tuple[SeedFigure, ...] = (
+FIGURES: tuple[SurveyFigure, ...] = (
     _figure(
         "piecewise_decay",
         "piecewise_decay",

@@ -1,0 +1,355 @@
+"""The step a formula is evaluated at: :class:`Step`.
+
+A step is an integer, but the local step a formula sees may not be: a :class:`~lrdecay.Join` with a
+boundary at ``10.5`` hands its second schedule ``t - 10.5``, and :class:`~lrdecay.Restarts`
+stretches each cycle by ``m**i``. A :class:`Step` keeps what is exact about it:
+
+* its **integer part** ``n`` (an integer array, or a Python ``int``) and a constant fraction
+  ``offset`` in ``[0, 1)``, so that the step is ``n + offset``: comparisons with boundaries, shifts
+  to a piece's own start and whole periods (``divmod``) are computed in integer arithmetic, so
+  ``float32`` never misplaces a step, up to ``2**31 - 1`` for ``int32`` and ``2**53`` for
+  ``int64``;
+* or, once stretched, only its floating-point value ``x``.
+
+``t.x`` is the value in the working floating-point dtype (``float32`` or ``float64``, a Python
+``float`` for Python numbers), converted once, when a formula first asks for it. For NumPy and
+Python steps, ``t.bounds`` gives the smallest and largest step (computed when first asked), which
+formulas use only to skip work no step needs (the pieces of a :class:`~lrdecay.Join` no step
+reaches); for tensors it is ``None``: nothing is ever read back from a tensor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Step", "Table", "as_ratio"]
+
+_UNKNOWN: Any = object()
+
+
+def as_ratio(value: float) -> Fraction:
+    """``value`` as the user wrote it: the shortest decimal that reads back as the same double.
+
+    ``as_ratio(1.1) == Fraction(11, 10)``, not the binary double nearest to 1.1, so that a period of
+    ``2.5`` or a factor of ``1.1`` puts boundaries where the decimal says they are.
+    """
+    if isinstance(value, int) or value.is_integer():
+        return Fraction(int(value))
+    return Fraction(repr(float(value)))
+
+
+class Table:
+    """A constant table a formula looks values up in, built once (at a schedule's construction):
+    a tuple for Python steps, a NumPy array converted to each library's arrays for the others."""
+
+    __slots__ = ("array", "array32", "values")
+
+    def __init__(self, values: Sequence[Any], dtype: Any) -> None:
+        self.values = tuple(values)
+        self.array = np.asarray(self.values, dtype=dtype)
+        # the integers an int32 step can reach (a table is increasing)
+        self.array32 = self.array[: bisect.bisect_right(self.values, 2**31 - 1)]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class Step:
+    """The (local) step of a formula: exactly ``(n + offset) / scale``, or a floating-point ``x``.
+
+    ``n`` is an integer array (a Python ``int`` for Python steps), ``offset`` a
+    :class:`~fractions.Fraction` in ``[0, 1)`` and ``scale`` a positive ``int`` (a step counted in
+    ``1/scale`` of a step: what remains of a period of 2.5 steps is a multiple of ``1/2``). A step
+    that has been stretched by a non-rational factor (:class:`~lrdecay.Restarts`) is known only by
+    its floating-point value ``x``.
+
+    Formulas read ``t.x`` (the value in the working dtype) and use the methods below for everything
+    that depends on where exactly the step lies: :meth:`less`, :meth:`shift`, :meth:`divmod`,
+    :meth:`until` and :meth:`switch`. Engines build the first :class:`Step`; formulas derive the
+    others.
+    """
+
+    __slots__ = (
+        "_bounds",
+        "_x",
+        "concrete",
+        "device",
+        "dtype",
+        "int_dtype",
+        "int_max",
+        "n",
+        "offset",
+        "period",
+        "scale",
+        "wide_words",
+        "xp",
+    )
+
+    def __init__(
+        self,
+        xp: Any,
+        *,
+        n: Any = None,
+        offset: Fraction | int = 0,
+        scale: int = 1,
+        x: Any = None,
+        dtype: Any,
+        int_dtype: Any,
+        device: Any = None,
+        int_max: int | None,
+        concrete: bool,
+        wide_words: bool,
+        bounds: tuple[float, float] | None = _UNKNOWN,
+    ) -> None:
+        self.xp = xp
+        self.n = n
+        self.offset = offset
+        self.scale = scale
+        self.period: tuple[float, int] | None = None  # set on what divmod leaves of a period
+        self._x = x
+        self.dtype = dtype
+        self.int_dtype = int_dtype
+        self.device = device
+        self.int_max = int_max
+        self.concrete = concrete
+        self.wide_words = wide_words
+        self._bounds = bounds if concrete else None
+
+    def _derive(
+        self,
+        *,
+        n: Any = None,
+        offset: Fraction | int = 0,
+        scale: int = 1,
+        x: Any = None,
+        bounds: tuple[float, float] | None = _UNKNOWN,
+    ) -> Step:
+        return Step(
+            self.xp,
+            n=n,
+            offset=offset,
+            scale=scale,
+            x=x,
+            dtype=self.dtype,
+            int_dtype=self.int_dtype,
+            device=self.device,
+            int_max=self.int_max,
+            concrete=self.concrete,
+            wide_words=self.wide_words,
+            bounds=bounds,
+        )
+
+    # -- the value --------------------------------------------------------------------------------
+    @property
+    def x(self) -> Any:
+        """The step in the working floating-point dtype."""
+        if self._x is None:
+            x = self.xp.astype(self.n, self.dtype)
+            if self.offset:
+                x = x + float(self.offset)
+            self._x = x / self.scale if self.scale != 1 else x
+        return self._x
+
+    @property
+    def exact(self) -> bool:
+        """Whether the step is held exactly (an integer part, a constant fraction, a scale)."""
+        return self.n is not None
+
+    @property
+    def whole(self) -> bool:
+        """Whether the step is held as a plain integer ``n``."""
+        return self.n is not None and not self.offset and self.scale == 1
+
+    def integer(self) -> Any:
+        """The whole steps (a stretched step is rounded to the nearest integer)."""
+        if self.whole:
+            return self.n
+        if self.n is not None:
+            return self.xp.floor_divide(self.n, self.scale) if self.scale != 1 else self.n
+        return self.xp.astype(self.xp.floor(self.x + 0.5), self.int_dtype)
+
+    @property
+    def int_bits(self) -> int:
+        """How many bits the integer part has: 32, or 64 (also for Python ints)."""
+        return 32 if self.int_max is not None and self.int_max < 2**32 else 64
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """``(smallest, largest)`` step as Python floats; ``None`` for tensors."""
+        if self._bounds is _UNKNOWN:
+            values = self.n if self.n is not None else self._x
+            if getattr(values, "size", 1) == 0:
+                self._bounds = None
+            elif self.n is not None:
+                low, high = float(values.min()), float(values.max())
+                shift = float(self.offset)
+                self._bounds = ((low + shift) / self.scale, (high + shift) / self.scale)
+            else:
+                self._bounds = (float(values.min()), float(values.max()))
+        return self._bounds
+
+    def known_bounds(self) -> tuple[float, float] | None:
+        """:attr:`bounds` if they are already known, else ``None`` (computes nothing)."""
+        return None if self._bounds is _UNKNOWN else self._bounds
+
+    # -- constants -------------------------------------------------------------------------------
+    def const(self, value: float) -> Any:
+        """A Python number as a 0-d array of the working dtype (a ``float`` for Python steps)."""
+        return self.xp.asarray(value, dtype=self.dtype, device=self.device)
+
+    def table(self, table: Table, *, integer: bool = False) -> Any:
+        """``table`` as an array of the working (or, with ``integer``, the step's integer) dtype.
+
+        An integer table is cut to the values the step's integer type can hold.
+        """
+        if self.int_max is None:  # Python numbers
+            return table.values
+        if not integer:
+            return self.xp.asarray(table.array, dtype=self.dtype, device=self.device)
+        values = table.array32 if self.int_max < 2**32 else table.array
+        return self.xp.asarray(values, dtype=self.int_dtype, device=self.device)
+
+    def where(self, condition: Any, a: Any, b: Any) -> Any:
+        """``a`` where ``condition`` else ``b``; ``condition`` may be a Python bool."""
+        if condition is True:
+            return a
+        if condition is False:
+            return b
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            a = self.const(a)  # two Python numbers would give the library's default dtype
+        return self.xp.where(condition, a, b)
+
+    def take(self, table: Any, index: Any) -> Any:
+        """``table[index]`` for an integer array ``index`` of any shape."""
+        if getattr(self.xp, "take_any_shape", False):
+            return self.xp.take(table, index)
+        return table[index]  # (array-API ``take`` wants a 1-d index)
+
+    def stretched(self, x: Any, bounds: tuple[float, float]) -> Step:
+        """A step known only by its floating-point value ``x`` (with ``bounds`` for NumPy and
+        Python steps): what :class:`~lrdecay.Restarts` hands the curve it repeats."""
+        return self._derive(x=x, bounds=bounds)
+
+    # -- where exactly the step lies ------------------------------------------------------------
+    def _first(self, b: float) -> int:
+        """The smallest integer part ``n`` with ``(n + offset) / scale >= b`` (``b`` as written)."""
+        if self.scale == 1 and not self.offset:
+            return b if isinstance(b, int) else math.ceil(b)  # (= the ceiling of b as written)
+        return math.ceil(as_ratio(b) * self.scale - self.offset)
+
+    def _fits(self, value: int) -> bool:
+        return self.int_max is None or -self.int_max <= value <= self.int_max
+
+    def less(self, b: float) -> Any:
+        """``t < b``: a boolean array, or a Python bool when every step agrees."""
+        known = self.known_bounds()
+        if known is not None:
+            if known[1] < b:
+                return True
+            if known[0] >= b:
+                return False
+        if self.n is None:
+            return self.x < b
+        c = self._first(b)
+        if c <= 0:
+            return False
+        if not self._fits(c):
+            return True
+        return self.n < c
+
+    def shift(self, b: float) -> Step:
+        """The step counted from ``b`` (``t - b``), clamped at 0 for steps before ``b``."""
+        if b == 0:
+            return self
+        bounds = self.known_bounds()
+        before = bounds is None or bounds[0] < b
+        shifted = None if bounds is None else (max(bounds[0] - b, 0.0), max(bounds[1] - b, 0.0))
+        if self.n is None:
+            x = self.x - b
+            return self._derive(x=self.xp.maximum(x, 0.0) if before else x, bounds=shifted)
+        c = self._first(b)
+        if isinstance(b, int) and self.scale == 1 and not self.offset:
+            offset: Fraction | int = 0
+        else:
+            offset = self.offset + c - as_ratio(b) * self.scale
+        if not self._fits(c):  # no step gets there
+            return self._derive(n=self.n * 0, offset=offset, scale=self.scale, bounds=shifted)
+        n = self.n - c
+        n = self.xp.maximum(n, 0) if before else n
+        return self._derive(n=n, offset=offset, scale=self.scale, bounds=shifted)
+
+    def until(self, end: float) -> Any:
+        """``max(end - t, 0)`` in the working dtype, exact in integer arithmetic where ``end`` is a
+        whole number of this step's units (no cancellation when ``t`` is close to ``end``)."""
+        if self.n is not None:
+            if self.period is not None and self.period[0] == end:
+                whole: int | None = self.period[1]  # the period divmod divided by
+            else:
+                units = as_ratio(end) * self.scale - self.offset
+                whole = units.numerator if units.denominator == 1 else None
+            if whole is not None and self._fits(whole):
+                rest = self.xp.astype(self.xp.maximum(whole - self.n, 0), self.dtype)
+                return rest / self.scale if self.scale != 1 else rest
+        return self.xp.maximum(end - self.x, 0.0)
+
+    def divmod(self, period: float) -> tuple[Any, Step]:
+        """``(q, r)``: the whole periods ``q = floor(t / period)`` (in the working dtype) and the
+        step within the current period, ``r = t - q * period``.
+
+        Computed in integer arithmetic when the step is exact (no fraction): ``period`` as written
+        (see :func:`as_ratio`) is ``a / b``, and ``r`` is exact too, in units of
+        ``1 / (b * scale)``, so a step on a multiple of ``period`` always starts a new period. Where
+        ``a * b * scale`` would not fit the step's integers (a period like ``1024.2257633183763``
+        with ``int32`` steps), ``a / b`` is the closest fraction whose terms fit: within ``1e-6``
+        of a step for ``int32``, far below double precision for ``int64``.
+        """
+        bounds = self.known_bounds()
+        if bounds is not None and bounds[1] < period:
+            return 0.0, self
+        ratio = as_ratio(period)
+        if self.int_max is not None and not self._fits(ratio.numerator * ratio.denominator):
+            room = self.int_max // (self.scale * (ratio.numerator // ratio.denominator + 1))
+            ratio = ratio.limit_denominator(max(1, math.isqrt(room)))
+        a, b = ratio.numerator, ratio.denominator
+        units = a * self.scale  # the period, in units of 1 / (b * scale)
+        if self.n is not None and not self.offset and units >= b and self._fits(units * b):
+            xp = self.xp
+            within = None if bounds is None else (0.0, min(bounds[1], float(period)))
+            if b == 1:
+                q = xp.floor_divide(self.n, units)
+                rest = self._derive(n=self.n - q * units, scale=self.scale, bounds=within)
+            else:  # floor(n b / units) without forming n b, which could overflow
+                u = xp.remainder(self.n, units) * b
+                q_in = xp.floor_divide(u, units)
+                q = xp.floor_divide(self.n, units) * b + q_in
+                rest = self._derive(n=u - q_in * units, scale=self.scale * b, bounds=within)
+            rest.period = (period, units)
+            return xp.astype(q, self.dtype), rest
+        q = self.xp.floor(self.x / period)
+        rest = self.xp.maximum(self.x - q * period, 0.0)
+        return q, self._derive(x=rest, bounds=None if bounds is None else (0.0, float(period)))
+
+    def reached(self, boundaries: Sequence[float]) -> tuple[int, int]:
+        """The first and last of the pieces between ``boundaries`` (switching at each boundary)
+        that some step falls in: all of them when the steps are not known."""
+        bounds = self.bounds
+        if bounds is None:
+            return 0, len(boundaries)
+        return bisect.bisect_right(boundaries, bounds[0]), bisect.bisect_right(
+            boundaries, bounds[1]
+        )
+
+    def switch(self, boundaries: Sequence[float], piece: Callable[[int], Any]) -> Any:
+        """``piece(i)`` for the steps in ``[boundaries[i-1], boundaries[i])``; only the pieces some
+        step reaches are evaluated (all of them for tensors)."""
+        first, last = self.reached(boundaries)
+        result = piece(last)
+        for i in range(last - 1, first - 1, -1):
+            result = self.where(self.less(boundaries[i]), piece(i), result)
+        return result
