@@ -10,7 +10,9 @@ import bisect
 import math
 import re
 from fractions import Fraction
+from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -540,3 +542,34 @@ def test_nested_composition_by_hand() -> None:
     assert s(30) == 0.5  # the first restart: 0.5 * 1.0
     assert s(70) == 0.25  # the second one: cycle of 40 steps starting at 20 + 10 warm-up
     assert s(29) == pytest.approx(max(0.05, 0.5 * (1 + math.cos(math.pi * 19 / 20))), rel=1e-15)
+
+
+@pytest.mark.parametrize("helper", [warmup, hold])
+def test_zero_steps_give_the_schedule_itself(helper: Any) -> None:
+    """Configs turn warm-up or hold off with 0 steps."""
+    inner = Cosine(1.0, decay_steps=100)
+    assert helper(inner, steps=0) is inner
+    assert helper(inner, 0.0) is inner
+    with pytest.raises(ValueError, match=r"steps.*-1"):
+        helper(inner, steps=-1)
+
+
+def test_restarts_past_the_table_use_the_documented_fallback() -> None:
+    """A factor so close to 1 that 4,096 cycles begin long before 2**53: past the last tabulated
+    cycle the cycle comes from a logarithm, within double precision in float64."""
+    p, m = 10, 1.0005
+    s = Restarts(Cosine(1.0, p), period_steps=p, period_factor=m)
+    assert s._cycles is not None and not s._cycles.complete
+    table_end = s._cycles.starts.values[-1]
+    assert 100_000 < table_end < 200_000
+    with mpmath.workdps(40):  # the cycle starts summed at 40 digits (not the library's way)
+        starts, length = [mpmath.mpf(0)], mpmath.mpf(p)
+        while starts[-1] < 400_000:
+            starts.append(starts[-1] + length)
+            length *= mpmath.mpf("1.0005")
+        for t in (table_end - 7, table_end + 3, 250_000, 399_999):
+            i = bisect.bisect_right(starts, t) - 1
+            f = (t - starts[i]) / (starts[i + 1] - starts[i])
+            expected = float((1 + mpmath.cos(mpmath.pi * f)) / 2)
+            assert s(t) == pytest.approx(expected, abs=1e-9)
+            assert float(s(np.array([t]))[0]) == pytest.approx(expected, abs=1e-9)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import lrdecay
 from lrdecay import (
     Clip,
     Constant,
@@ -107,7 +108,7 @@ STEPS = np.array([0, 1, 2, 5, 9, 10, 11, 99, 100, 101, 999, 1000, 4999, 5000, 50
 
 
 def test_every_registered_class_has_an_example() -> None:
-    classes = registry()
+    classes = {n: c for n, c in registry().items() if c.__module__.startswith("lrdecay.")}
     missing = sorted(set(classes) - set(EXAMPLES))
     assert not missing, f"registered schedule classes without a config example: {missing}"
     for name, group in EXAMPLES.items():
@@ -120,8 +121,11 @@ def test_registry_is_a_copy_keyed_by_class_name() -> None:
     classes["Bogus"] = Constant
     assert "Bogus" not in registry()
     for name, cls in registry().items():
-        assert cls.__name__ == name
         assert issubclass(cls, Schedule)
+        if cls.__module__.startswith("lrdecay."):  # lrdecay's own: the class name
+            assert cls.__name__ == name
+        else:  # a user's (some tests define one): module and qualified name
+            assert name == f"{cls.__module__}.{cls.__qualname__}"
 
 
 @pytest.mark.parametrize("schedule", ALL)
@@ -480,3 +484,65 @@ def test_fraction_parameters_are_stored_as_floats() -> None:
     assert s.value == 1 / 3
     assert loads(dumps(s)) == s
     assert type(Cosine(Fraction(1, 2), Fraction(10, 1)).decay_steps) is float
+
+
+# --------------------------------------------------------------------------- where an error is
+def test_a_nested_error_says_where() -> None:
+    config = {
+        "type": "Join",
+        "schedules": [{"type": "Cosine", "init_value": "x", "decay_steps": 10}, 0.1],
+        "boundaries": [10],
+    }
+    with pytest.raises(
+        TypeError, match=r"schedules\[0\]\.init_value must be a real number, got 'x'"
+    ):
+        from_config(config)
+    deeper = {
+        "type": "Restarts",
+        "schedule": {"type": "Clip", "schedule": {"type": "Cosine", "init_value": 1.0,
+                     "decay_steps": -3}, "min_value": 0.0},
+        "period_steps": 10,
+    }  # fmt: skip
+    with pytest.raises(ValueError, match=r"schedule\.schedule\.decay_steps must be > 0.*-3"):
+        from_config(deeper)
+    with pytest.raises(ValueError, match=r"^from_config: period_steps must be > 0.*0"):
+        from_config({"type": "Restarts", "schedule": 1.0, "period_steps": 0})
+
+
+# --------------------------------------------------------------------------- users' own classes
+def test_a_users_class_is_named_by_module_and_qualified_name() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Cosine(Schedule):  # the name of one of lrdecay's own classes, in another module
+        value: float = 0.5
+
+        def _value(self, t: Any, xp: Any) -> Any:
+            return self.value
+
+    mine = Cosine(0.25)
+    name = f"{__name__}.test_a_users_class_is_named_by_module_and_qualified_name.<locals>.Cosine"
+    assert to_config(mine) == {"type": name, "value": 0.25}
+    assert from_config(to_config(mine)) == mine
+    assert registry()["Cosine"] is lrdecay.Cosine  # lrdecay's own is untouched
+    assert mine(3) == 0.25 and mine(np.arange(3)).tolist() == [0.25] * 3
+
+
+def test_defining_a_class_again_replaces_it() -> None:
+    """A notebook cell that defines a schedule class, run twice, must work."""
+    source = """
+@dataclasses.dataclass(frozen=True)
+class Flat(Schedule):
+    value: float
+
+    def _value(self, t, xp):
+        return self.value
+"""
+    namespace: dict[str, Any] = {"dataclasses": dataclasses, "Schedule": Schedule}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    first = namespace["Flat"]
+    exec(compile(source, "<cell>", "exec"), namespace)  # the same cell, run again
+    second = namespace["Flat"]
+    assert first is not second
+    name = second._registry_name
+    assert registry()[name] is second
+    assert from_config({"type": name, "value": 0.5}) == second(0.5)
+    assert to_config(first(0.5))["type"] == name

@@ -17,6 +17,7 @@ import math
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -501,7 +502,8 @@ def test_total_steps(schedule: Schedule, expected: float | None) -> None:
 
 def test_every_schedule_class_has_a_total_steps_case() -> None:
     covered = {type(p.values[0]).__name__ for p in TOTAL_STEPS}
-    assert covered >= set(lrdecay._core.registry())
+    own = {n for n, c in lrdecay._core.registry().items() if c.__module__.startswith("lrdecay.")}
+    assert covered >= own
 
 
 # --------------------------------------------------------------------------- imports
@@ -527,34 +529,59 @@ def test_import_loads_no_framework(modules: str) -> None:
     assert result.stdout.strip() == "", f"importing {modules} loaded {result.stdout.strip()}"
 
 
-_TIMING_CHILD = """
-import time
-import numpy
-t0 = time.perf_counter()
+def test_subpackages_load_on_attribute_access() -> None:
+    """``import lrdecay; lrdecay.compat.tf1`` works (a newcomer's first try), in a fresh process."""
+    code = (
+        "import lrdecay\n"
+        "print(lrdecay.compat.tf1.cosine_decay(0.1, 0, 1000), lrdecay.survey.MAX_STEP)\n"
+        "print(sorted(m for m in __import__('sys').modules if m.split('.')[0] in "
+        f"{FRAMEWORKS!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["0.1 20000", "[]"]
+
+
+def test_the_survey_module_is_called_what_it_is() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("lrdecay.survey") is not None
+    assert importlib.util.find_spec("lrdecay.seed") is None
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int8, np.uint16])
+def test_small_step_types_raise_no_warning(dtype: Any) -> None:
+    s = EXAMPLES["Cosine"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scalar = s(dtype(3))
+        array = s(np.arange(0, 60, dtype=dtype))
+    assert scalar == s(3)
+    assert_ulps(array, s(np.arange(0, 60)), 0.1)
+
+
+_FORK_CHILD = """
+import os, sys
+import numpy as np
 import lrdecay
-t1 = time.perf_counter()
-print(repr(t1 - t0))
+os.environ["LRDECAY_NUM_THREADS"] = "2"
+s = lrdecay.warmup(lrdecay.Cosine(1.0, decay_steps=10**6), steps=1000)
+steps = np.arange(3_000_000)
+parent = s(steps)  # the parent's thread pool now exists
+pid = os.fork()
+if pid == 0:  # the child evaluates a large array too: it used to wait forever
+    child = s(steps)
+    os._exit(0 if np.array_equal(child, parent) else 1)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
 """
 
 
-def test_import_time_budget() -> None:
-    """``import lrdecay`` after ``import numpy`` costs less than 25 ms (our issue's budget).
-
-    Timed inside fresh child processes around the import statement itself, after numpy is
-    already imported (so start-up and numpy are excluded), taking the minimum over 7 runs, which
-    is robust to machine load (load only ever adds time).
-    """
-    timings: list[float] = []
-    for _ in range(7):
-        result = subprocess.run(
-            [sys.executable, "-c", _TIMING_CHILD],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        timings.append(float(result.stdout.strip()))
-    best = min(timings)
-    assert best < 0.025, (
-        f"import lrdecay took {best * 1e3:.1f} ms at best (budget 25 ms): {timings}"
+def test_a_forked_child_evaluates_large_arrays() -> None:
+    """A DataLoader worker (a forked child) evaluating after its parent did: no hang."""
+    result = subprocess.run(
+        [sys.executable, "-c", _FORK_CHILD], capture_output=True, text=True, timeout=120
     )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"

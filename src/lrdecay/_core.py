@@ -92,6 +92,27 @@ if hasattr(os, "register_at_fork"):
 
 
 # --------------------------------------------------------------------------- validation helpers
+class ParameterError(Exception):
+    """A bad parameter: ``owner`` (the constructor), ``name`` (the parameter, with its index for
+    an item of a list) and ``detail`` (what is wrong and the value received). The message is
+    ``"{owner}: {name} {detail}"``; :func:`lrdecay.from_config` re-raises it with the parameter's
+    path in the config. Raised as :class:`ParameterValueError` or :class:`ParameterTypeError`."""
+
+    def __init__(self, owner: str, name: str, detail: str) -> None:
+        super().__init__(f"{owner}: {name} {detail}")
+        self.owner = owner
+        self.name = name
+        self.detail = detail
+
+
+class ParameterValueError(ParameterError, ValueError):
+    """A parameter of the right type with a bad value."""
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """A parameter of the wrong type."""
+
+
 def _fmt(value: Any) -> str:
     return repr(value)
 
@@ -104,13 +125,13 @@ def set_field(obj: object, name: str, value: Any) -> None:
 def check_number(owner: str, name: str, value: Any) -> float | int:
     """A finite real number (not a bool), as a plain ``int`` (integers) or ``float`` (the rest)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{owner}: {name} must be a real number, got {_fmt(value)} ({type(value).__name__})"
+        raise ParameterTypeError(
+            owner, name, f"must be a real number, got {_fmt(value)} ({type(value).__name__})"
         )
     # ints stay ints; float, NumPy floats, Fraction, ... become a plain float
     number = int(value) if isinstance(value, numbers.Integral) else float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{owner}: {name} must be finite, got {_fmt(value)}")
+        raise ParameterValueError(owner, name, f"must be finite, got {_fmt(value)}")
     return number
 
 
@@ -122,8 +143,8 @@ def check_duration(owner: str, name: str, value: Any) -> float | int:
     """A length in steps: finite and at least :data:`MIN_DURATION`."""
     number = check_number(owner, name, value)
     if number < MIN_DURATION:
-        raise ValueError(
-            f"{owner}: {name} must be > 0 (at least {MIN_DURATION:g} steps), got {_fmt(number)}"
+        raise ParameterValueError(
+            owner, name, f"must be > 0 (at least {MIN_DURATION:g} steps), got {_fmt(number)}"
         )
     return number
 
@@ -136,47 +157,47 @@ def check_periods(owner: str, name: str, value: Any) -> float | int:
     """A number of periods: non-negative and at most :data:`MAX_PERIODS`."""
     number = check_non_negative(owner, name, value)
     if number > MAX_PERIODS:
-        raise ValueError(f"{owner}: {name} must be <= {MAX_PERIODS:g}, got {_fmt(number)}")
+        raise ParameterValueError(owner, name, f"must be <= {MAX_PERIODS:g}, got {_fmt(number)}")
     return number
 
 
 def check_positive(owner: str, name: str, value: Any) -> float | int:
     number = check_number(owner, name, value)
     if number <= 0:
-        raise ValueError(f"{owner}: {name} must be > 0, got {_fmt(number)}")
+        raise ParameterValueError(owner, name, f"must be > 0, got {_fmt(number)}")
     return number
 
 
 def check_non_negative(owner: str, name: str, value: Any) -> float | int:
     number = check_number(owner, name, value)
     if number < 0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {_fmt(number)}")
+        raise ParameterValueError(owner, name, f"must be >= 0, got {_fmt(number)}")
     return number
 
 
 def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{owner}: {name} must be an integer, got {_fmt(value)} ({type(value).__name__})"
+        raise ParameterTypeError(
+            owner, name, f"must be an integer, got {_fmt(value)} ({type(value).__name__})"
         )
     number = int(value)
     if minimum is not None and number < minimum:
-        raise ValueError(f"{owner}: {name} must be >= {minimum}, got {number}")
+        raise ParameterValueError(owner, name, f"must be >= {minimum}, got {number}")
     return number
 
 
 def check_bool(owner: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
-        raise TypeError(
-            f"{owner}: {name} must be True or False, got {_fmt(value)} ({type(value).__name__})"
+        raise ParameterTypeError(
+            owner, name, f"must be True or False, got {_fmt(value)} ({type(value).__name__})"
         )
     return bool(value)
 
 
 def check_sequence(owner: str, name: str, value: Any) -> tuple[Any, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise TypeError(
-            f"{owner}: {name} must be a list of numbers, got {_fmt(value)} ({type(value).__name__})"
+        raise ParameterTypeError(
+            owner, name, f"must be a list of numbers, got {_fmt(value)} ({type(value).__name__})"
         )
     items = tuple(value.tolist() if isinstance(value, np.ndarray) else value)
     return tuple(check_number(owner, f"{name}[{i}]", v) for i, v in enumerate(items))
@@ -188,9 +209,11 @@ def check_increasing(
     for i in range(1, len(values)):
         if values[i] <= values[i - 1] if strict else values[i] < values[i - 1]:
             order = "strictly increasing" if strict else "non-decreasing"
-            raise ValueError(
-                f"{owner}: {name} must be {order}, got {list(values)} "
-                f"({name}[{i}]={values[i]!r} after {values[i - 1]!r})"
+            raise ParameterValueError(
+                owner,
+                name,
+                f"must be {order}, got {list(values)} "
+                f"({name}[{i}]={values[i]!r} after {values[i - 1]!r})",
             )
 
 
@@ -205,9 +228,11 @@ def check_boundaries(
         check(owner, f"boundaries[{i}]", b)
     check_increasing(owner, "boundaries", bounds)
     if len(pieces) != len(bounds) + 1:
-        raise ValueError(
-            f"{owner}: {pieces_name} must have exactly one more entry than boundaries, got "
-            f"{len(pieces)} {pieces_name} for {len(bounds)} boundaries"
+        raise ParameterValueError(
+            owner,
+            pieces_name,
+            f"must have exactly one more entry than boundaries, got "
+            f"{len(pieces)} {pieces_name} for {len(bounds)} boundaries",
         )
     return bounds
 
@@ -219,17 +244,15 @@ def check_schedule(owner: str, name: str, value: Any) -> Schedule:
         from lrdecay.curves import Constant
 
         return Constant(check_number(owner, name, value))
-    raise TypeError(
-        f"{owner}: {name} must be a Schedule or a number, got {_fmt(value)} "
-        f"({type(value).__name__})"
+    raise ParameterTypeError(
+        owner, name, f"must be a Schedule or a number, got {_fmt(value)} ({type(value).__name__})"
     )
 
 
 def check_schedules(owner: str, name: str, value: Any) -> tuple[Schedule, ...]:
     if isinstance(value, Schedule) or not isinstance(value, Iterable):
-        raise TypeError(
-            f"{owner}: {name} must be a list of schedules, got {_fmt(value)} "
-            f"({type(value).__name__})"
+        raise ParameterTypeError(
+            owner, name, f"must be a list of schedules, got {_fmt(value)} ({type(value).__name__})"
         )
     return tuple(check_schedule(owner, f"{name}[{i}]", v) for i, v in enumerate(value))
 
@@ -376,16 +399,27 @@ def _tensor_step(step: Any, dtype: Any, library: str) -> tuple[Step, Any, Any]:
     unsigned32 = getattr(step.dtype, "name", "") == "uint32"
     narrow = (kind == "i" and bits <= 32 and not unsigned32) or not has_64
     int_dtype = xp.int32 if narrow else xp.int64
-    n = xp.maximum(xp.astype(step, int_dtype), 0)
+    dtype = getattr(xp, name)
+
+    def integers() -> Any:  # the steps as integers, only if a formula needs them
+        return xp.maximum(xp.astype(step, int_dtype, copy=False), 0)
+
+    # An integer step is converted to the working dtype directly (clamping after rounding is
+    # rounding after clamping); a float step is truncated to an integer first.
+    x = xp.maximum(xp.astype(step, dtype, copy=False), 0.0) if kind == "i" else None
     t = Step(
         xp,
-        n=n,
-        dtype=getattr(xp, name),
+        n_later=integers if x is not None else None,
+        n=integers() if x is None else None,
+        x=x,
+        x_rounded=True,
+        dtype=dtype,
         int_dtype=int_dtype,
         device=device,
         int_max=_INT32_MAX if narrow else _INT64_MAX,
         concrete=False,
         wide_words=wide_words,
+        exact_below=2**24 if name == "float32" else 2**53,
     )
     return t, xp, shape
 
@@ -394,7 +428,7 @@ def _finish(value: Any, t: Step, xp: Any, shape: Any) -> Any:
     """Cast and broadcast a formula's result once: the step's shape, the working dtype."""
     if isinstance(value, int | float):
         return xp.broadcast_to(t.const(value), shape)
-    return xp.broadcast_to(xp.astype(value, t.dtype), shape)
+    return xp.broadcast_to(xp.astype(value, t.dtype, copy=False), shape)
 
 
 # --------------------------------------------------------------------------- the base class
@@ -431,10 +465,13 @@ class Schedule:
         super().__init_subclass__(**kwargs)
         if cls.__name__.startswith("_"):
             return
-        if cls.__name__ in _REGISTRY and _REGISTRY[cls.__name__] is not cls:
-            raise TypeError(f"a schedule named {cls.__name__!r} is already registered")
-        _REGISTRY[cls.__name__] = cls
-        cls._registry_name = cls.__name__
+        # lrdecay's own classes are named by their class name in configs; a user's class by its
+        # module and qualified name ("mypackage.schedules.MyCurve"), so it never clashes with
+        # one of ours. Defining a class again (a notebook cell run twice) replaces the old one.
+        own = cls.__module__ == "lrdecay" or cls.__module__.startswith("lrdecay.")
+        name = cls.__name__ if own else f"{cls.__module__}.{cls.__qualname__}"
+        _REGISTRY[name] = cls
+        cls._registry_name = name
 
     # -- the one method subclasses implement -------------------------------------------------
     def _value(self, t: Any, xp: Any) -> Any:
@@ -478,6 +515,7 @@ class Schedule:
         out = np.empty(steps.shape, dtype=out_dtype)
         flat_in = steps.reshape(-1)
         flat_out = out.reshape(-1)
+        single = out_dtype == np.float32
         workers = _threads() if flat_in.size >= _PARALLEL_MIN else 1
         block = (_BLOCK_BYTES if workers == 1 else _THREAD_BLOCK_BYTES) // out_dtype.itemsize
 
@@ -494,6 +532,7 @@ class Schedule:
                         int_max=_INT64_MAX,
                         concrete=True,
                         wide_words=False,
+                        exact_below=2**24 if single else 2**53,
                         bounds=(lo, hi),
                     )
                     flat_out[start:stop] = self._value(t, np)
@@ -572,7 +611,8 @@ def _operand(value: Any) -> bool:
 
 
 def registry() -> dict[str, type[Schedule]]:
-    """Every registered schedule class by name (a copy)."""
+    """Every schedule class by its name in configs (a copy): lrdecay's own by class name, a
+    user's by ``module.QualifiedName``."""
     import lrdecay.combinators
     import lrdecay.curves  # noqa: F401
 

@@ -77,13 +77,16 @@ class Step:
 
     __slots__ = (
         "_bounds",
+        "_n",
+        "_n_later",
         "_x",
+        "_x_rounded",
         "concrete",
         "device",
         "dtype",
+        "exact_below",
         "int_dtype",
         "int_max",
-        "n",
         "offset",
         "period",
         "scale",
@@ -96,24 +99,30 @@ class Step:
         xp: Any,
         *,
         n: Any = None,
+        n_later: Callable[[], Any] | None = None,
         offset: Fraction | int = 0,
         scale: int = 1,
         x: Any = None,
+        x_rounded: bool = False,
         dtype: Any,
         int_dtype: Any,
         device: Any = None,
         int_max: int | None,
         concrete: bool,
         wide_words: bool,
+        exact_below: int = 2**53,
         bounds: tuple[float, float] | None = _UNKNOWN,
     ) -> None:
         self.xp = xp
-        self.n = n
+        self._n = n
+        self._n_later = n_later  # computes n when first needed
         self.offset = offset
         self.scale = scale
         self.period: tuple[float, int] | None = None  # set on what divmod leaves of a period
         self._x = x
+        self._x_rounded = x_rounded
         self.dtype = dtype
+        self.exact_below = exact_below  # 2**24 for float32: the integers it holds exactly
         self.int_dtype = int_dtype
         self.device = device
         self.int_max = int_max
@@ -125,52 +134,78 @@ class Step:
         self,
         *,
         n: Any = None,
+        n_later: Callable[[], Any] | None = None,
         offset: Fraction | int = 0,
         scale: int = 1,
         x: Any = None,
+        x_rounded: bool = False,
         bounds: tuple[float, float] | None = _UNKNOWN,
     ) -> Step:
         return Step(
             self.xp,
             n=n,
+            n_later=n_later,
             offset=offset,
             scale=scale,
             x=x,
+            x_rounded=x_rounded,
             dtype=self.dtype,
             int_dtype=self.int_dtype,
             device=self.device,
             int_max=self.int_max,
             concrete=self.concrete,
             wide_words=self.wide_words,
+            exact_below=self.exact_below,
             bounds=bounds,
         )
 
     # -- the value --------------------------------------------------------------------------------
     @property
+    def n(self) -> Any:
+        """The integer part (``None`` for a stretched step), computed when first needed."""
+        if self._n is None and self._n_later is not None:
+            self._n, self._n_later = self._n_later(), None
+        return self._n
+
+    @property
     def x(self) -> Any:
         """The step in the working floating-point dtype."""
         if self._x is None:
             x = self.xp.astype(self.n, self.dtype)
+            self._x_rounded = not self.offset and self.scale == 1
             if self.offset:
                 x = x + float(self.offset)
             self._x = x / self.scale if self.scale != 1 else x
         return self._x
 
     @property
+    def x_rounded(self) -> bool:
+        """Whether :attr:`x` is the step rounded once to the working dtype (so it is exact below
+        :attr:`exact_below`, and compares with an integer it holds as the step does)."""
+        if self._x is None:
+            return self.whole  # (computed from n when asked)
+        return self._x_rounded
+
+    @property
     def exact(self) -> bool:
         """Whether the step is held exactly (an integer part, a constant fraction, a scale)."""
-        return self.n is not None
+        return self._n is not None or self._n_later is not None
 
     @property
     def whole(self) -> bool:
         """Whether the step is held as a plain integer ``n``."""
-        return self.n is not None and not self.offset and self.scale == 1
+        return self.exact and not self.offset and self.scale == 1
+
+    def _holds(self, b: float) -> bool:
+        """Whether the working dtype holds the integer ``b`` and :attr:`x` compares with it as the
+        step does (``x`` rounded once and monotonically: a step it cannot hold is above ``b``)."""
+        return float(b).is_integer() and abs(b) <= self.exact_below and self.x_rounded
 
     def integer(self) -> Any:
         """The whole steps (a stretched step is rounded to the nearest integer)."""
         if self.whole:
             return self.n
-        if self.n is not None:
+        if self.exact:
             return self.xp.floor_divide(self.n, self.scale) if self.scale != 1 else self.n
         return self.xp.astype(self.xp.floor(self.x + 0.5), self.int_dtype)
 
@@ -183,10 +218,10 @@ class Step:
     def bounds(self) -> tuple[float, float] | None:
         """``(smallest, largest)`` step as Python floats; ``None`` for tensors."""
         if self._bounds is _UNKNOWN:
-            values = self.n if self.n is not None else self._x
+            values = self.n if self.exact else self._x
             if getattr(values, "size", 1) == 0:
                 self._bounds = None
-            elif self.n is not None:
+            elif self.exact:
                 low, high = float(values.min()), float(values.max())
                 shift = float(self.offset)
                 self._bounds = ((low + shift) / self.scale, (high + shift) / self.scale)
@@ -254,8 +289,8 @@ class Step:
                 return True
             if known[0] >= b:
                 return False
-        if self.n is None:
-            return self.x < b
+        if not self.exact or (self.whole and self._holds(b)):
+            return self.x < b  # (exact for a whole step and a boundary the dtype holds)
         c = self._first(b)
         if c <= 0:
             return False
@@ -264,15 +299,34 @@ class Step:
         return self.n < c
 
     def shift(self, b: float) -> Step:
-        """The step counted from ``b`` (``t - b``), clamped at 0 for steps before ``b``."""
+        """The step counted from ``b`` (``t - b``), clamped at 0 for steps before ``b``.
+
+        For a whole step and a whole ``b`` below half the dtype's exact range, the shifted value
+        is ``x - b`` in floating point (exact while the step is; within two ulps of the shifted
+        step otherwise, since it is then at least half the step) and the integer part is computed
+        only if a formula asks for it.
+        """
         if b == 0:
             return self
         bounds = self.known_bounds()
         before = bounds is None or bounds[0] < b
         shifted = None if bounds is None else (max(bounds[0] - b, 0.0), max(bounds[1] - b, 0.0))
-        if self.n is None:
+        xp = self.xp
+        if not self.exact:
             x = self.x - b
-            return self._derive(x=self.xp.maximum(x, 0.0) if before else x, bounds=shifted)
+            return self._derive(x=xp.maximum(x, 0.0) if before else x, bounds=shifted)
+        if self.whole and 2 * b <= self.exact_below and self._holds(b):
+            x = self.x - b
+            every_step_held = (self.int_max is not None and self.int_max <= self.exact_below) or (
+                bounds is not None and bounds[1] <= self.exact_below
+            )
+            later = (lambda: xp.maximum(self.n - b, 0)) if before else (lambda: self.n - b)
+            return self._derive(
+                n_later=later,
+                x=xp.maximum(x, 0.0) if before else x,
+                x_rounded=every_step_held,
+                bounds=shifted,
+            )
         c = self._first(b)
         if isinstance(b, int) and self.scale == 1 and not self.offset:
             offset: Fraction | int = 0
@@ -281,13 +335,24 @@ class Step:
         if not self._fits(c):  # no step gets there
             return self._derive(n=self.n * 0, offset=offset, scale=self.scale, bounds=shifted)
         n = self.n - c
-        n = self.xp.maximum(n, 0) if before else n
+        n = xp.maximum(n, 0) if before else n
         return self._derive(n=n, offset=offset, scale=self.scale, bounds=shifted)
+
+    def _float_exact(self, end: float) -> bool:
+        """Whether ``end - t`` is exact in the working dtype: a plain integer step and a whole
+        ``end`` the dtype holds (a step it cannot hold is then past ``end`` anyway)."""
+        return self.whole and self._holds(end)
+
+    def elapsed(self, end: float) -> Any:
+        """``min(t, end)`` in the working dtype, exact (see :meth:`until`)."""
+        if not self.exact or self._float_exact(end):
+            return self.xp.minimum(self.x, end)
+        return end - self.until(end)
 
     def until(self, end: float) -> Any:
         """``max(end - t, 0)`` in the working dtype, exact in integer arithmetic where ``end`` is a
         whole number of this step's units (no cancellation when ``t`` is close to ``end``)."""
-        if self.n is not None:
+        if self.exact and not self._float_exact(end):
             if self.period is not None and self.period[0] == end:
                 whole: int | None = self.period[1]  # the period divmod divided by
             else:
@@ -318,7 +383,7 @@ class Step:
             ratio = ratio.limit_denominator(max(1, math.isqrt(room)))
         a, b = ratio.numerator, ratio.denominator
         units = a * self.scale  # the period, in units of 1 / (b * scale)
-        if self.n is not None and not self.offset and units >= b and self._fits(units * b):
+        if self.exact and not self.offset and units >= b and self._fits(units * b):
             xp = self.xp
             within = None if bounds is None else (0.0, min(bounds[1], float(period)))
             if b == 1:

@@ -144,7 +144,7 @@ class _Scalar:
         return a if c else b
 
     @staticmethod
-    def astype(x: Any, dtype: type) -> Any:
+    def astype(x: Any, dtype: type, copy: bool = True) -> Any:
         return dtype(x)
 
     @staticmethod

@@ -53,7 +53,13 @@ bitwise_or = _binary(tf.bitwise.bitwise_or)
 bitwise_xor = _binary(tf.bitwise.bitwise_xor)
 bitwise_left_shift = _binary(tf.bitwise.left_shift)
 bitwise_right_shift = _binary(tf.bitwise.right_shift)
-astype = tf.cast
+
+
+def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
+    """``x`` as ``dtype`` (TensorFlow tensors are immutable: ``copy`` changes nothing)."""
+    return tf.cast(x, dtype)
+
+
 take = tf.gather
 broadcast_to = tf.broadcast_to
 

@@ -13,6 +13,7 @@ import math
 from typing import Any, ClassVar
 
 from lrdecay._core import (
+    ParameterValueError,
     Schedule,
     check_boundaries,
     check_duration,
@@ -184,14 +185,18 @@ class Restarts(Schedule):
         _set(self, "period_steps", check_duration("Restarts", "period_steps", self.period_steps))
         factor = check_number("Restarts", "period_factor", self.period_factor)
         if factor < 1:
-            raise ValueError(
-                "Restarts: period_factor must be >= 1 (cycles that shrink end after a finite "
-                f"number of steps), got {factor!r}"
+            raise ParameterValueError(
+                "Restarts",
+                "period_factor",
+                "must be >= 1 (cycles that shrink end after a finite number of steps), "
+                f"got {factor!r}",
             )
         if factor > 1e6:
-            raise ValueError(
-                f"Restarts: period_factor must be <= 1e6 (the second cycle would already be "
-                f"longer than any training run), got {factor!r}"
+            raise ParameterValueError(
+                "Restarts",
+                "period_factor",
+                "must be <= 1e6 (the second cycle would already be longer than any training "
+                f"run), got {factor!r}",
             )
         _set(self, "period_factor", factor)
         gain = check_number("Restarts", "value_factor", self.value_factor)
@@ -331,7 +336,7 @@ class Sum(Schedule):
     def __post_init__(self) -> None:
         schedules = check_schedules("Sum", "schedules", self.schedules)
         if not schedules:
-            raise ValueError("Sum: schedules must not be empty, got []")
+            raise ParameterValueError("Sum", "schedules", "must not be empty, got []")
         _set(self, "schedules", schedules)
 
     def _value(self, t: Any, xp: Any) -> Any:
@@ -360,7 +365,7 @@ class Product(Schedule):
     def __post_init__(self) -> None:
         schedules = check_schedules("Product", "schedules", self.schedules)
         if not schedules:
-            raise ValueError("Product: schedules must not be empty, got []")
+            raise ParameterValueError("Product", "schedules", "must not be empty, got []")
         _set(self, "schedules", schedules)
 
     def _value(self, t: Any, xp: Any) -> Any:

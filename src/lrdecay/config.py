@@ -18,7 +18,7 @@ import dataclasses
 import numbers
 from typing import Any
 
-from lrdecay._core import Schedule, registry
+from lrdecay._core import ParameterError, Schedule, registry
 
 __all__ = ["dumps", "from_config", "loads", "to_config"]
 
@@ -45,7 +45,7 @@ def to_config(schedule: Schedule) -> dict[str, Any]:
 
 def _decode(value: Any, where: str) -> Any:
     if isinstance(value, dict):
-        return from_config(value, _where=where)
+        return _build(value, f"{where}.")
     if isinstance(value, list | tuple):
         return tuple(_decode(v, f"{where}[{i}]") for i, v in enumerate(value))
     if value is None or isinstance(value, bool | str | numbers.Real):
@@ -56,17 +56,38 @@ def _decode(value: Any, where: str) -> Any:
     )
 
 
-def from_config(config: dict[str, Any], *, _where: str = "config") -> Schedule:
-    """Rebuild a schedule from :func:`to_config`'s output (validating every field)."""
+def from_config(config: dict[str, Any]) -> Schedule:
+    """Rebuild a schedule from :func:`to_config`'s output, validating every field.
+
+    Errors say where in the config the bad value is: ``from_config: schedules[0].init_value must
+    be a real number, got 'x' (str)``. A ``type`` names one of lrdecay's classes (``"Cosine"``)
+    or a user's :class:`~lrdecay.Schedule` subclass by its module and qualified name
+    (``"mypackage.schedules.MyCurve"``); the module must already be imported: nothing is
+    imported, evaluated or unpickled from a config.
+
+    Example:
+        >>> from lrdecay import from_config
+        >>> from_config({"type": "Join", "schedules": [{"type": "Cosine", "init_value": "x",
+        ...     "decay_steps": 10}], "boundaries": []})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        lrdecay._core.ParameterTypeError: from_config: schedules[0].init_value must be a real ...
+    """
+    return _build(config, "")
+
+
+def _build(config: Any, path: str) -> Schedule:
+    """The schedule of ``config``, found at ``path`` (``""``, or e.g. ``"schedules[0]."``)."""
+    where = path[:-1] if path else "config"
     if not isinstance(config, dict):
         raise TypeError(
-            f"from_config: {_where} must be a dict, got {config!r} ({type(config).__name__})"
+            f"from_config: {where} must be a dict, got {config!r} ({type(config).__name__})"
         )
     kind = config.get("type")
     classes = registry()
     if not isinstance(kind, str) or kind not in classes:
         known = ", ".join(sorted(classes))
-        raise ValueError(f"from_config: {_where}['type'] must be one of {known}; got {kind!r}")
+        raise ValueError(f"from_config: {path}type must be one of {known}; got {kind!r}")
     cls = classes[kind]
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -75,10 +96,10 @@ def from_config(config: dict[str, Any], *, _where: str = "config") -> Schedule:
             continue
         if key not in fields:
             raise TypeError(
-                f"from_config: {kind} has no parameter {key!r} (got {key}={value!r}); "
+                f"from_config: {kind} at {where} has no parameter {key!r} (got {key}={value!r}); "
                 f"its parameters are {', '.join(fields)}"
             )
-        kwargs[key] = _decode(value, f"{_where}[{key!r}]")
+        kwargs[key] = _decode(value, f"{path}{key}")
     missing = [
         name
         for name, f in fields.items()
@@ -87,8 +108,15 @@ def from_config(config: dict[str, Any], *, _where: str = "config") -> Schedule:
         and f.default_factory is dataclasses.MISSING
     ]
     if missing:
-        raise TypeError(f"from_config: {kind} config is missing {', '.join(map(repr, missing))}")
-    return cls(**kwargs)
+        raise TypeError(
+            f"from_config: {kind} config at {where} is missing {', '.join(map(repr, missing))}"
+        )
+    try:
+        return cls(**kwargs)
+    except ParameterError as error:
+        # the class's own complaint about one of its fields: say where the field is
+        located = type(error)("from_config", f"{path}{error.name}", error.detail)
+        raise located from None
 
 
 def dumps(schedule: Schedule, **kwargs: Any) -> str:

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from lrdecay._core import (
+    ParameterValueError,
     Schedule,
     check_bool,
     check_boundaries,
@@ -180,6 +181,8 @@ class Polynomial(Schedule):
             inside = r.x > 0
             periods = xp.maximum(q + t.where(inside, 1.0, 0.0), 1.0)
             remaining = t.where(inside, r.until(d), t.where(q > 0, 0.0, d)) / (periods * d)
+        elif self.power == 1:  # a straight line: from the start, exactly
+            return _mix(self.end_value, self.init_value, t.elapsed(d) / d, xp)
         else:
             remaining = t.until(d) / d  # d - t exactly, even close to d
         if self.power != 1:
@@ -251,9 +254,11 @@ class Exponential(Schedule):
         rate = check_number("Exponential", "decay_rate", self.decay_rate)
         _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
         if rate < 0 and not self.staircase:
-            raise ValueError(
-                "Exponential: decay_rate must be >= 0 (a negative rate has no real powers "
-                f"between whole periods; with staircase=True it may be negative), got {rate!r}"
+            raise ParameterValueError(
+                "Exponential",
+                "decay_rate",
+                "must be >= 0 (a negative rate has no real powers between whole periods; with "
+                f"staircase=True it may be negative), got {rate!r}",
             )
         _set(self, "decay_rate", rate)
 
@@ -390,7 +395,7 @@ class GaussianNoise(Schedule):
         _set(self, "std", check_schedule("GaussianNoise", "std", self.std))
         seed = check_int("GaussianNoise", "seed", self.seed, minimum=0)
         if seed >= 2**64:
-            raise ValueError(f"GaussianNoise: seed must be < 2**64, got {seed}")
+            raise ParameterValueError("GaussianNoise", "seed", f"must be < 2**64, got {seed}")
         _set(self, "seed", seed)
 
     def _value(self, t: Step, xp: Any) -> Any:

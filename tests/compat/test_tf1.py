@@ -476,3 +476,25 @@ def test_noise_vanishes_where_the_wave_is_zero() -> None:
     # Nothing stops it from going negative before the horizon (TF's quirk, kept).
     wild = tf1.noisy_linear_cosine_decay(lr, None, d, 100.0, 0.0, 0.5, 0.0, 0.0, seed=3)
     assert (wild(np.arange(0, d)) < 0).any()
+
+
+# --------------------------------------------------------------------------- TF1's own signatures
+def test_tf1_code_ports_by_changing_its_import() -> None:
+    """Positional arguments in TF1's order, ``global_step`` included, and ``name`` accepted."""
+    assert tf1.cosine_decay(0.1, 5000, 10000) == pytest.approx(0.05, rel=1e-12)  # the value
+    assert tf1.cosine_decay(0.1, 5000, 10000, name="lr") == tf1.cosine_decay(0.1, 5000, 10000)
+    assert tf1.exponential_decay(0.1, 2000, 1000, 0.5, True, "lr") == pytest.approx(0.025)
+    assert tf1.piecewise_constant(150, [100, 200], [1.0, 0.5, 0.1]) == 0.5
+    assert tf1.exponential_decay_with_burnin(5, 0.1, 10, 0.5, 0.01, 10) == 0.01
+    assert tf1.piecewise_with_warmup(15, [10, 20], [0.0, 0.1, 0.01]) == 0.1
+    assert tf1.cosine_decay_with_warmup(0, 0.1, 1000, 0.0, 0.01, 100) == pytest.approx(0.01)
+    values = tf1.cosine_decay(0.1, np.array([0, 10000]), 10000)
+    assert values.tolist() == [0.1, 0.0]
+    schedule = tf1.cosine_decay(0.1, decay_steps=10000)
+    assert isinstance(schedule, tf1.Schedule) and schedule(5000) == pytest.approx(0.05)
+
+
+def test_a_step_of_none_returns_the_schedule() -> None:
+    s = tf1.polynomial_decay(0.1, None, 100)
+    assert s == tf1.polynomial_decay(learning_rate=0.1, decay_steps=100)
+    assert s(100) == pytest.approx(1e-4)
