@@ -18,6 +18,7 @@ from lrdecay import (
     GaussianNoise,
     InverseTime,
     Join,
+    NaturalExponential,
     Piecewise,
     Polynomial,
     Product,
@@ -48,6 +49,10 @@ EXAMPLES: dict[str, Schedule] = {
     "linear": linear(0.0, 0.1, 500),
     "Exponential": Exponential(init_value=0.1, decay_steps=2000, decay_rate=0.98),
     "Exponential-stair": Exponential(0.1, decay_steps=300, decay_rate=0.5, staircase=True),
+    "NaturalExponential": NaturalExponential(0.1, decay_steps=1000, decay_rate=1e-3),
+    "NaturalExponential-stair": NaturalExponential(
+        1.0, decay_steps=7, decay_rate=0.25, staircase=True
+    ),
     "Exponential-stair-late": Exponential(1.0, decay_steps=2**28, decay_rate=0.5, staircase=True),
     "InverseTime": InverseTime(init_value=0.1, decay_steps=100, decay_rate=0.5),
     "InverseTime-sqrt": InverseTime(0.1, decay_steps=10, decay_rate=1.0, power=0.5, staircase=True),

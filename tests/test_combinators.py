@@ -418,8 +418,10 @@ def test_clip(inner: Schedule, lo: float | None, hi: float | None, t: int) -> No
     v = inner(t)
     expected = v if lo is None else max(v, lo)
     expected = expected if hi is None else min(expected, hi)
-    for got in both(s, [t])[0]:
-        assert got == expected
+    scalar, array = both(s, [t])[0]
+    assert scalar == expected  # the same scalar formula, clipped
+    # the array path rounds its own way (NumPy's SIMD loops): ulps, not bits
+    assert_ulps(array, expected, scale=abs(v), what="Clip array vs scalar")
     assert s.total_steps == inner.total_steps
 
 
@@ -556,9 +558,11 @@ def test_zero_steps_give_the_schedule_itself(helper: Any) -> None:
 
 def test_restarts_past_the_table_use_the_documented_fallback() -> None:
     """A factor so close to 1 that 4,096 cycles begin long before 2**53: past the last tabulated
-    cycle the cycle comes from a logarithm, within double precision in float64."""
-    p, m = 10, 1.0005
-    s = Restarts(Cosine(1.0, p), period_steps=p, period_factor=m)
+    cycle the cycle comes from a logarithm, within double precision in float64. Checked at the
+    steps around each restart past the table, on a lower value each cycle, for whole steps, for
+    steps shifted by half a step (a Join's fractional boundary) and in float32."""
+    p, m, g = 10, 1.0005, 0.9995
+    s = Restarts(Cosine(1.0, p), period_steps=p, period_factor=m, value_factor=g)
     assert s._cycles is not None and not s._cycles.complete
     table_end = s._cycles.starts.values[-1]
     assert 100_000 < table_end < 200_000
@@ -567,9 +571,26 @@ def test_restarts_past_the_table_use_the_documented_fallback() -> None:
         while starts[-1] < 400_000:
             starts.append(starts[-1] + length)
             length *= mpmath.mpf("1.0005")
-        for t in (table_end - 7, table_end + 3, 250_000, 399_999):
+
+        def exact(t: Any) -> float:
             i = bisect.bisect_right(starts, t) - 1
             f = (t - starts[i]) / (starts[i + 1] - starts[i])
-            expected = float((1 + mpmath.cos(mpmath.pi * f)) / 2)
-            assert s(t) == pytest.approx(expected, abs=1e-9)
-            assert float(s(np.array([t]))[0]) == pytest.approx(expected, abs=1e-9)
+            return float(mpmath.mpf(g) ** i * (1 + mpmath.cos(mpmath.pi * f)) / 2)
+
+        first = bisect.bisect_right(starts, table_end)
+        near = {
+            int(mpmath.ceil(starts[i])) + d
+            for i in range(first - 3, len(starts) - 1, 97)
+            for d in (-1, 0, 1)
+        }
+        steps = sorted(near | {table_end - 7, table_end, table_end + 3, 250_000, 399_999})
+        expected = [exact(t) for t in steps]
+        halves = [exact(mpmath.mpf(t) - mpmath.mpf("0.5")) for t in steps]
+    array = s(np.array(steps))
+    single = s(np.array(steps), dtype="float32")
+    shifted = Join([Constant(7.0), s], [0.5])(np.array(steps))
+    for k, t in enumerate(steps):
+        assert s(t) == pytest.approx(expected[k], abs=1e-9), t
+        assert float(array[k]) == pytest.approx(expected[k], abs=1e-9), t
+        assert float(single[k]) == pytest.approx(expected[k], abs=1e-3), t
+        assert float(shifted[k]) == pytest.approx(halves[k], abs=1e-9), t

@@ -21,6 +21,7 @@ from lrdecay import (
     GaussianNoise,
     InverseTime,
     Join,
+    NaturalExponential,
     Piecewise,
     Polynomial,
     Product,
@@ -58,6 +59,10 @@ EXAMPLES: dict[str, list[Schedule]] = {
     "Exponential": [
         Exponential(0.1, 2000, 0.98),
         Exponential(0.1, 3, 1.5, staircase=True),
+    ],
+    "NaturalExponential": [
+        NaturalExponential(0.1, 2000, 0.02),
+        NaturalExponential(1.0, 3, -1e-7, staircase=True),
     ],
     "InverseTime": [
         InverseTime(0.1, 10, 0.5),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given
@@ -29,6 +30,7 @@ from lrdecay import (
     GaussianNoise,
     InverseTime,
     Join,
+    NaturalExponential,
     Piecewise,
     Polynomial,
     Product,
@@ -187,6 +189,17 @@ CTORS = [
             "init_value": "number",
             "decay_steps": "duration",
             "decay_rate": "number",  # negative whole powers: fine with staircase=True
+            "staircase": "bool",
+        },
+    ),
+    Ctor(
+        "NaturalExponential",
+        NaturalExponential,
+        {"init_value": 1.0, "decay_steps": 10, "decay_rate": 0.5, "staircase": True},
+        {
+            "init_value": "number",
+            "decay_steps": "duration",
+            "decay_rate": "number",
             "staircase": "bool",
         },
     ),
@@ -462,6 +475,11 @@ def test_bad_parameter(ctor: Ctor, param: str, bad: Any, error: type[Exception])
     with pytest.raises(error) as info:
         ctor.fn(**kwargs)
     message = str(info.value)
+    # the function a user called, as the message says (an alias speaks for the function it is)
+    owner = ctor.name.removeprefix("tf1.").removesuffix(
+        "_decay" if "piecewise" in ctor.name else ""
+    )
+    assert message.startswith(f"{owner}: "), f"not said to come from {owner}: {message}"
     assert re.search(name_pattern(param), message), f"{param!r} not named in: {message}"
     assert re.search(value_pattern(bad), message), f"{bad!r} not shown in: {message}"
 
@@ -626,12 +644,22 @@ def test_framework_names_are_not_core_names() -> None:
 
 
 # ------------------------------------------------------------------------- natural_exp_decay range
-@pytest.mark.parametrize("k", [800.0, -800.0, 1e300], ids=["k=800", "k=-800", "k=1e300"])
-def test_natural_exp_decay_rejects_rates_beyond_700(k: float) -> None:
-    """(Regression: k=800 raised 'Exponential: decay_rate must be > 0, got 0.0' and k=-800
-    raised OverflowError from math.exp.)"""
-    with pytest.raises(ValueError, match=r"natural_exp_decay: decay_rate.*" + re.escape(repr(k))):
-        tf1.natural_exp_decay(1.0, decay_steps=10, decay_rate=k)
+@pytest.mark.parametrize("k", [800.0, 1e300, 1e-7, -1e-7])
+def test_natural_exp_decay_takes_every_rate(k: float) -> None:
+    """TensorFlow takes any ``k`` (``exp(-k p)``): so do we, exact for tiny ``k`` too.
+    (Regression: ``k=800`` was refused, and ``k=1e-7`` lost digits in ``exp(-k)``, a double close
+    to 1, which a step of ``10**8`` multiplied to 1e-9 relative.)"""
+    s = tf1.natural_exp_decay(1.0, decay_steps=10, decay_rate=k)
+    assert s(0) == 1.0
+    for step in (5, 10, 10**8):
+        truth = mpmath.exp(-mpmath.mpf(k) * step / 10)
+        assert s(step) == pytest.approx(float(truth), rel=1e-13, abs=1e-300), step
+
+
+def test_natural_exp_decay_grows_to_inf_for_large_negative_rates() -> None:
+    s = tf1.natural_exp_decay(1.0, decay_steps=10, decay_rate=-800.0)
+    assert s(0) == 1.0
+    assert s(10) == math.inf
 
 
 @pytest.mark.parametrize("k", [700.0, -700.0, 0.0])

@@ -1,21 +1,25 @@
 """The step a formula is evaluated at: :class:`Step`.
 
 A step is an integer, but the local step a formula sees may not be: a :class:`~lrdecay.Join` with a
-boundary at ``10.5`` hands its second schedule ``t - 10.5``, and :class:`~lrdecay.Restarts`
-stretches each cycle by ``m**i``. A :class:`Step` keeps what is exact about it:
+boundary at ``10.5`` hands its second schedule ``t - 10.5``, what remains of a period of 2.5 steps
+is a multiple of a half, and :class:`~lrdecay.Restarts` stretches each cycle by ``m**i``. A
+:class:`Step` keeps what is exact about it:
 
-* its **integer part** ``n`` (an integer array, or a Python ``int``) and a constant fraction
-  ``offset`` in ``[0, 1)``, so that the step is ``n + offset``: comparisons with boundaries, shifts
-  to a piece's own start and whole periods (``divmod``) are computed in integer arithmetic, so
-  ``float32`` never misplaces a step, up to ``2**31 - 1`` for ``int32`` and ``2**53`` for
-  ``int64``;
-* or, once stretched, only its floating-point value ``x``.
+* the value ``(n + offset) / scale`` exactly, with ``n`` an integer array (a Python ``int`` for
+  Python numbers), ``offset`` a :class:`~fractions.Fraction` in ``[0, 1)`` and ``scale`` a positive
+  ``int``: comparisons with boundaries, shifts to a piece's own start, whole periods and what
+  remains of a period are computed in integer arithmetic, so ``float32`` never misplaces a step
+  (up to ``2**31 - 1`` for ``int32`` steps, ``2**53`` for ``int64``);
+* or, once stretched by a factor that is not a ratio, only its floating-point value.
 
-``t.x`` is the value in the working floating-point dtype (``float32`` or ``float64``, a Python
-``float`` for Python numbers), converted once, when a formula first asks for it. For NumPy and
-Python steps, ``t.bounds`` gives the smallest and largest step (computed when first asked), which
-formulas use only to skip work no step needs (the pieces of a :class:`~lrdecay.Join` no step
-reaches); for tensors it is ``None``: nothing is ever read back from a tensor.
+``t.x`` is the value in the working floating-point dtype (``float32`` or ``float64``; a Python
+``float`` for Python numbers), converted once, when a formula first asks for it. Where the dtype
+holds every number involved exactly (a boundary below ``2**24`` for ``float32``, say), comparing
+and shifting ``x`` is as exact as integer arithmetic and cheaper: the integer part is then
+computed only if a formula needs it. For NumPy and Python steps, ``t.bounds`` gives the smallest
+and largest step (computed when first asked), which formulas use only to skip work no step needs
+(the pieces of a :class:`~lrdecay.Join` no step reaches); for tensors it is ``None``: nothing is
+ever read back from a tensor.
 """
 
 from __future__ import annotations
@@ -350,16 +354,25 @@ class Step:
         return end - self.until(end)
 
     def until(self, end: float) -> Any:
-        """``max(end - t, 0)`` in the working dtype, exact in integer arithmetic where ``end`` is a
-        whole number of this step's units (no cancellation when ``t`` is close to ``end``)."""
+        """``max(end - t, 0)`` in the working dtype, with no cancellation when ``t`` is close to
+        ``end``: the whole units of ``end - t`` come from integer arithmetic and its fraction (of
+        ``end`` as written) is added once, so the result is ``end - t`` rounded once."""
         if self.exact and not self._float_exact(end):
+            left = 0  # end's fraction of a unit: left / below (plain ints: torch.compile traces)
+            below = 1
             if self.period is not None and self.period[0] == end:
-                whole: int | None = self.period[1]  # the period divmod divided by
+                whole = self.period[1]  # the period divmod divided by
             else:
                 units = as_ratio(end) * self.scale - self.offset
-                whole = units.numerator if units.denominator == 1 else None
-            if whole is not None and self._fits(whole):
-                rest = self.xp.astype(self.xp.maximum(whole - self.n, 0), self.dtype)
+                below = units.denominator
+                whole, left = divmod(units.numerator, below)
+            if self._fits(whole):
+                xp = self.xp
+                if left:  # (whole - n) + left / below < 0 exactly when whole - n < 0
+                    part = left / below
+                    rest = xp.maximum(xp.astype(whole - self.n, self.dtype) + part, 0.0)
+                else:
+                    rest = xp.astype(xp.maximum(whole - self.n, 0), self.dtype)
                 return rest / self.scale if self.scale != 1 else rest
         return self.xp.maximum(end - self.x, 0.0)
 
@@ -396,8 +409,18 @@ class Step:
                 rest = self._derive(n=u - q_in * units, scale=self.scale * b, bounds=within)
             rest.period = (period, units)
             return xp.astype(q, self.dtype), rest
-        q = self.xp.floor(self.x / period)
-        rest = self.xp.maximum(self.x - q * period, 0.0)
+        xp = self.xp
+        if self.concrete and self.exact and self.dtype == np.float32:
+            # NumPy: a period whose ratio does not fit the integers (or one below a step) is
+            # divided in double precision, where float32 would round the period itself
+            x64 = xp.astype(self.n, np.float64) + float(self.offset)
+            x64 = x64 / self.scale if self.scale != 1 else x64
+            q64 = xp.floor(x64 / period)
+            rest64 = xp.maximum(x64 - q64 * period, 0.0)
+            q, rest = xp.astype(q64, self.dtype), xp.astype(rest64, self.dtype)
+        else:
+            q = xp.floor(self.x / period)
+            rest = xp.maximum(self.x - q * period, 0.0)
         return q, self._derive(x=rest, bounds=None if bounds is None else (0.0, float(period)))
 
     def reached(self, boundaries: Sequence[float]) -> tuple[int, int]:

@@ -26,7 +26,7 @@ from lrdecay._core import (
     set_field as _set,
 )
 from lrdecay._step import Step, Table, as_ratio
-from lrdecay.curves import Constant, linear
+from lrdecay.curves import Constant, linear, powers
 
 __all__ = [
     "Clip",
@@ -207,11 +207,15 @@ class Restarts(Schedule):
     def _value(self, t: Step, xp: Any) -> Any:
         if self._cycles is None:
             periods, local = t.divmod(self.period_steps)
-            gain = xp.pow(self.value_factor, periods) if self.value_factor != 1 else 1.0
+            gain = powers(self.value_factor, periods, t) if self.value_factor != 1 else 1.0
         else:
             local, gain = self._cycle(t, xp, self._cycles)
         value = self.schedule._value(local, xp)
-        return value if self.value_factor == 1 else value * gain
+        if self.value_factor == 1:
+            return value
+        if abs(self.value_factor) > 1:  # g**i overflows to inf after many cycles: 0 stays 0
+            return xp.where(value == 0, value, value * gain)
+        return value * gain
 
     def _cycle(self, t: Step, xp: Any, cycles: _Cycles) -> tuple[Step, Any]:
         """The step within its cycle, and the cycle's gain ``g**i``."""
@@ -257,7 +261,7 @@ class Restarts(Schedule):
         )
         local = t.where(within, local, beyond)
         if self.value_factor != 1:
-            gain = t.where(within, gain, cycles.gain.values[last] * xp.pow(self.value_factor, j))
+            gain = t.where(within, gain, cycles.gain.values[last] * powers(self.value_factor, j, t))
         return local, gain
 
 

@@ -13,6 +13,8 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
+
 from lrdecay._core import (
     ParameterValueError,
     Schedule,
@@ -32,16 +34,36 @@ from lrdecay._core import (
 from lrdecay._random import normal
 from lrdecay._step import Step
 
+_FLOAT32_TINY = 2.0**-126
+"""float32's smallest normal number."""
+
 __all__ = [
     "Constant",
     "Cosine",
     "Exponential",
     "GaussianNoise",
     "InverseTime",
+    "NaturalExponential",
     "Piecewise",
     "Polynomial",
     "linear",
 ]
+
+
+def powers(base: float, exponent: Any, t: Step) -> Any:
+    """``base ** exponent`` for a constant ``base`` at the step ``t``'s precision.
+
+    Where the working dtype cannot hold ``base`` (``0.99999`` in ``float32``), ``pow`` would round
+    it first, an error the exponent multiplies (``0.99999 ** 1e4`` off by 3e-4 relative): then it
+    is ``exp(exponent * ln(base))``, the logarithm taken in double precision, so that only the
+    exponent's own rounding remains. A base the dtype holds (any double in ``float64``, ``0.5`` in
+    ``float32``) keeps ``pow``, exact for whole powers of two.
+    """
+    xp = t.xp
+    single = t.exact_below == 2**24
+    if base > 0 and single and float(np.float32(base)) != base:
+        return xp.exp(exponent * math.log(base))
+    return xp.pow(base, exponent)
 
 
 def _mix(start: float, end: float, weight: Any, xp: Any) -> Any:
@@ -186,7 +208,10 @@ class Polynomial(Schedule):
         else:
             remaining = t.until(d) / d  # d - t exactly, even close to d
         if self.power != 1:
-            remaining = xp.pow(remaining, self.power)
+            # a power below float32's smallest normal would round to 0 (and 0**0 is 1); any such
+            # power gives the same values (1 above 0, 0 at 0), in double precision too
+            power = max(self.power, _FLOAT32_TINY) if self.power > 0 else self.power
+            remaining = xp.pow(remaining, power)
         return _mix(self.init_value, self.end_value, remaining, xp)
 
     @property
@@ -227,7 +252,7 @@ class Exponential(Schedule):
     curve overflows to ``inf`` after about :math:`709 / \ln r` decay periods, so bound it with
     :class:`~lrdecay.Clip` or end it with :class:`~lrdecay.Join`).
     TensorFlow's natural-exponential decay :math:`v_0 e^{-k p}` is this curve with
-    :math:`r = e^{-k}`.
+    :math:`r = e^{-k}`; :class:`NaturalExponential` takes :math:`k` itself, exact when it is small.
 
     Args:
         init_value: :math:`v_0`.
@@ -264,7 +289,52 @@ class Exponential(Schedule):
 
     def _value(self, t: Step, xp: Any) -> Any:
         p = t.divmod(self.decay_steps)[0] if self.staircase else t.x / self.decay_steps
-        return self.init_value * xp.pow(self.decay_rate, p)
+        return self.init_value * powers(self.decay_rate, p, t)
+
+
+@dataclasses.dataclass(frozen=True)
+class NaturalExponential(Schedule):
+    r"""Natural-exponential decay: ``init_value`` times :math:`e^{-k}` every ``decay_steps``.
+
+    .. math::
+        v(t) = v_0\, e^{-k\, p(t)}, \qquad
+        p(t) = \begin{cases} \lfloor t / T \rfloor & \text{staircase} \\ t / T & \text{otherwise}
+        \end{cases}
+
+    The same curve as :class:`Exponential` with :math:`r = e^{-k}`, but exact for every :math:`k`:
+    a small :math:`k` (``1e-7``, say) does not survive being rounded into :math:`e^{-k}`, a double
+    close to 1, and the exponent :math:`p` multiplies what was lost. TensorFlow's
+    ``natural_exp_decay`` (:func:`lrdecay.compat.tf1.natural_exp_decay`) is this curve. A negative
+    :math:`k` grows, and overflows to ``inf`` after :math:`709 / |k|` decay periods.
+
+    Args:
+        init_value: :math:`v_0`.
+        decay_steps: :math:`T > 0`.
+        decay_rate: :math:`k`, any real number.
+        staircase: Decay in whole steps of ``decay_steps`` (a step function).
+
+    Example:
+        >>> from lrdecay import NaturalExponential
+        >>> s = NaturalExponential(init_value=1.0, decay_steps=10, decay_rate=1e-7)
+        >>> round(s(10**8), 12)  # e^(-1e-7 * 10**7) = 1/e
+        0.367879441171
+    """
+
+    init_value: float
+    decay_steps: float
+    decay_rate: float
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        owner = "NaturalExponential"
+        _set(self, "init_value", check_number(owner, "init_value", self.init_value))
+        _set(self, "decay_steps", check_duration(owner, "decay_steps", self.decay_steps))
+        _set(self, "decay_rate", check_number(owner, "decay_rate", self.decay_rate))
+        _set(self, "staircase", check_bool(owner, "staircase", self.staircase))
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        p = t.divmod(self.decay_steps)[0] if self.staircase else t.x / self.decay_steps
+        return self.init_value * xp.exp(p * -self.decay_rate)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -372,10 +442,12 @@ class GaussianNoise(Schedule):
 
     .. math:: v(t) = \sigma(t)\, z(s, t), \qquad z(s, t) \sim \mathcal N(0, 1)
 
-    :math:`z` is a *stateless* function of the seed :math:`s` and the step :math:`t` (a
-    counter-based hash, see :func:`lrdecay._xp.normal_numpy`): evaluating the same step twice, in
-    any order, on any machine, or after a resume, gives the same number. Add it to another schedule
-    (``schedule + noise``) to make a noisy schedule.
+    :math:`z` is a *stateless* function of the seed :math:`s` and the step :math:`t`: Threefry-2x32
+    (the counter-based generator of ``jax.random``) keyed by the seed, with the step as counter,
+    and Box–Muller (:mod:`lrdecay._random`). Evaluating the same step twice, in any order, on any
+    machine, after a resume, or in another array library (NumPy, torch, jax with or without
+    64-bit types, TensorFlow) gives the same number, up to the rounding of the float type. Add it
+    to another schedule (``schedule + noise``) to make a noisy schedule.
 
     Args:
         std: The standard deviation :math:`\sigma(t)`: a number or a schedule.

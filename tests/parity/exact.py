@@ -83,8 +83,16 @@ def arguments(function: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def initial_rate(function: str, params: Mapping[str, Any]) -> float:
-    """The scale tolerances are relative to (with the local value): the schedule's base rate."""
+    """The scale tolerances are relative to (with the local value): the schedule's base rate, or
+    the magnitude of the formula's terms where they can be larger (a polynomial rising to its end
+    rate, linear cosine with ``alpha`` and ``beta``): float32 rounds each term to its own ulps."""
     p = arguments(function, params)
+    if function == "polynomial_decay":  # lr - end and end: terms as large as either
+        return max(abs(float(p["learning_rate"])), abs(float(p["end_learning_rate"])))
+    if function in ("linear_cosine_decay", "noisy_linear_cosine_decay"):
+        # lr * ((alpha + linear) * cosine + beta): terms as large as lr * (|alpha| + 1 + |beta|)
+        terms = abs(float(p["alpha"])) + 1.0 + abs(float(p["beta"]))
+        return abs(float(p["learning_rate"])) * terms
     for key in ("learning_rate", "learning_rate_base"):
         if key in p:
             return abs(float(p[key]))

@@ -41,6 +41,7 @@ from typing import Any
 from lrdecay._core import (
     MAX_PERIODS,
     MIN_DURATION,
+    ParameterValueError,
     Schedule,
     check_bool,
     check_duration,
@@ -57,6 +58,7 @@ from lrdecay.curves import (
     Exponential,
     GaussianNoise,
     InverseTime,
+    NaturalExponential,
     Piecewise,
     Polynomial,
     linear,
@@ -204,6 +206,13 @@ def exponential_decay(
     """
     owner = "exponential_decay"
     lr, steps, rate, stair = _decay_args(owner, learning_rate, decay_steps, decay_rate, staircase)
+    if rate < 0 and not stair:
+        raise ParameterValueError(
+            owner,
+            "decay_rate",
+            "must be >= 0 (a negative rate has no real powers between whole periods; with "
+            f"staircase=True it may be negative), got {rate!r}",
+        )
     schedule = Exponential(init_value=lr, decay_steps=steps, decay_rate=rate, staircase=stair)
     return _at(schedule, global_step)
 
@@ -221,13 +230,14 @@ def natural_exp_decay(
     .. math:: v(t) = \eta\, e^{-k\,t/T} \quad (\lfloor t/T \rfloor \text{ with staircase})
 
     (TensorFlow's docstring omits :math:`T`; its code divides by it, and so do we.) Returns
-    :class:`~lrdecay.Exponential` with ``decay_rate`` :math:`= e^{-k}`.
+    :class:`~lrdecay.NaturalExponential`, exact for every :math:`k` (a small one would not survive
+    being rounded into :math:`e^{-k}`).
 
     Args:
         learning_rate: :math:`\eta`.
         global_step: The step, or ``None`` for the schedule.
         decay_steps: :math:`T > 0`.
-        decay_rate: :math:`k` (between -700 and 700; negative grows).
+        decay_rate: :math:`k` (negative grows).
         staircase: Decay at discrete intervals.
         name: Ignored.
 
@@ -238,14 +248,7 @@ def natural_exp_decay(
     """
     owner = "natural_exp_decay"
     lr, steps, k, stair = _decay_args(owner, learning_rate, decay_steps, decay_rate, staircase)
-    if abs(k) > 700:  # exp(-k) must be a positive, finite double
-        raise ValueError(
-            f"{owner}: decay_rate must be between -700 and 700 (the rate is "
-            f"exp(-decay_rate) per decay_steps), got {k!r}"
-        )
-    schedule = Exponential(
-        init_value=lr, decay_steps=steps, decay_rate=math.exp(-k), staircase=stair
-    )
+    schedule = NaturalExponential(init_value=lr, decay_steps=steps, decay_rate=k, staircase=stair)
     return _at(schedule, global_step)
 
 
@@ -278,6 +281,8 @@ def inverse_time_decay(
     """
     owner = "inverse_time_decay"
     lr, steps, rate, stair = _decay_args(owner, learning_rate, decay_steps, decay_rate, staircase)
+    if rate < 0:  # 1 + r t / T reaches 0: TensorFlow divides by zero there
+        raise ParameterValueError(owner, "decay_rate", f"must be >= 0, got {rate!r}")
     schedule = InverseTime(init_value=lr, decay_steps=steps, decay_rate=rate, staircase=stair)
     return _at(schedule, global_step)
 
@@ -520,6 +525,13 @@ def cosine_decay_restarts(
     previous cycle; here the index is exact (:class:`~lrdecay.Restarts`). ``t_mul < 1`` is
     rejected: those cycles end after :math:`T/(1-m_t)` steps and TensorFlow returns NaN from there.
 
+    The rule for restart steps: cycle :math:`i` begins at :math:`S_i = T (m_t^i - 1)/(m_t - 1)`,
+    computed exactly with :math:`T` and :math:`m_t` **as written** (the shortest decimal that
+    reads back as the same double: ``t_mul=1.1`` is 11/10, not the binary double nearest to it),
+    and its first step is the smallest integer :math:`\ge S_i`. So with
+    ``first_decay_steps=1250, t_mul=1.1`` the third cycle begins at step 2625 = 1250 + 1375, where
+    TensorFlow still gives the end of the second (``docs/tf1-differences.md``).
+
     Args:
         learning_rate: :math:`\eta`.
         global_step: The step, or ``None`` for the schedule.
@@ -535,6 +547,8 @@ def cosine_decay_restarts(
         >>> s = tf1.cosine_decay_restarts(1.0, first_decay_steps=10, t_mul=2.0, m_mul=0.5)
         >>> [s(0), s(10), s(30)]
         [1.0, 0.5, 0.25]
+        >>> tf1.cosine_decay_restarts(1.0, 2625, 1250, t_mul=1.1)  # the third cycle's first step
+        1.0
     """
     owner = "cosine_decay_restarts"
     _require(owner, learning_rate=learning_rate, first_decay_steps=first_decay_steps)
