@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from ulps import assert_ulps
 
 from lrdecay import (
     Constant,
@@ -377,7 +378,8 @@ def test_staircase_changes_exactly_at_multiples(d: int, k: int, rate: float, kin
         r = ref(t)
         if r > 1e-290:
             check_close(float(got), r, float(r), rtol=1e-13 + 4 * EPS * abs(float(mpmath.log(r))))
-    assert [s(t) for t in steps] == v.tolist()
+    # the scalar path (math.pow) and the array path (NumPy's SIMD pow) round their own ways
+    assert_ulps([s(t) for t in steps], v, what="scalar vs array")
 
 
 # --------------------------------------------------------------------------- Piecewise
@@ -574,3 +576,21 @@ def test_noise_statistics(seed: int) -> None:
     assert abs(np.mean(z**4) - 3.0) < 5 * math.sqrt(96 / n_steps)
     tail = np.mean(np.abs(z) > 3.0)
     assert abs(tail - 0.0026997960632601866) < 5 * math.sqrt(0.0027 / n_steps)
+
+
+def test_noise_seeds_below_2_64() -> None:
+    GaussianNoise(0.1, seed=2**64 - 1)
+    with pytest.raises(
+        ValueError,
+        match=r"^GaussianNoise: seed must be < 2\*\*64, got 18446744073709551616$",
+    ):
+        GaussianNoise(0.1, seed=2**64)
+    with pytest.raises(
+        ValueError, match=r"^Exponential: decay_rate must be >= 0 \(a negative rate"
+    ):
+        Exponential(1.0, 10, -0.5)
+
+
+def test_inverse_time_power_two() -> None:
+    s = InverseTime(1.0, decay_steps=10, decay_rate=1.0, power=2.0)
+    assert [s(0), s(10), s(30)] == [1.0, 0.25, 1 / 16]

@@ -303,7 +303,9 @@ class Step:
         return self.n < c
 
     def shift(self, b: float) -> Step:
-        """The step counted from ``b`` (``t - b``), clamped at 0 for steps before ``b``.
+        """The step counted from ``b`` (``t - b``) for the steps from ``b`` on; the steps before
+        ``b`` get a value in ``[0, 1)`` (0, or the fraction of ``b``), which no formula uses: a
+        :class:`~lrdecay.Join` takes a piece's values only from the piece's first step.
 
         For a whole step and a whole ``b`` below half the dtype's exact range, the shifted value
         is ``x - b`` in floating point (exact while the step is; within two ulps of the shifted

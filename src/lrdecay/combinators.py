@@ -26,7 +26,7 @@ from lrdecay._core import (
     set_field as _set,
 )
 from lrdecay._step import Step, Table, as_ratio
-from lrdecay.curves import Constant, linear, powers
+from lrdecay.curves import Constant, Powers, linear
 
 __all__ = [
     "Clip",
@@ -102,7 +102,7 @@ class _Cycles:
 
     __slots__ = ("complete", "delta", "exact", "gain", "starts", "stretch")
 
-    def __init__(self, period: float, factor: float, gain: float) -> None:
+    def __init__(self, period: float, factor: float, gain: Powers) -> None:
         p = as_ratio(period)
         m = as_ratio(factor)
         a, b = m.numerator, m.denominator
@@ -120,20 +120,13 @@ class _Cycles:
             exact.append(numerator / denominator)
             delta.append((first * denominator - numerator) / denominator)
             stretch.append(power_a / power_b)
-            gains.append(_power(gain, len(gains)))
+            gains.append(gain.whole(len(gains)))
             power_a, power_b, scale = power_a * a, power_b * b, scale * b
         self.starts = Table(starts, "int64")
         self.exact = Table(exact, "float64")
         self.delta = Table(delta, "float64")
         self.stretch = Table(stretch, "float64")
         self.gain = Table(gains, "float64")
-
-
-def _power(base: float, exponent: int) -> float:
-    try:
-        return math.pow(base, exponent)
-    except OverflowError:
-        return math.inf
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,6 +172,7 @@ class Restarts(Schedule):
     period_factor: float = 1.0
     value_factor: float = 1.0
     _cycles: ClassVar[_Cycles | None]  # set per instance by __post_init__ (not a field)
+    _gains: ClassVar[Powers]  # g**i (likewise)
 
     def __post_init__(self) -> None:
         _set(self, "schedule", check_schedule("Restarts", "schedule", self.schedule))
@@ -201,13 +195,14 @@ class Restarts(Schedule):
         _set(self, "period_factor", factor)
         gain = check_number("Restarts", "value_factor", self.value_factor)
         _set(self, "value_factor", gain)
-        cycles = None if factor == 1 else _Cycles(self.period_steps, factor, gain)
+        _set(self, "_gains", Powers(gain))
+        cycles = None if factor == 1 else _Cycles(self.period_steps, factor, self._gains)
         _set(self, "_cycles", cycles)
 
     def _value(self, t: Step, xp: Any) -> Any:
         if self._cycles is None:
             periods, local = t.divmod(self.period_steps)
-            gain = powers(self.value_factor, periods, t) if self.value_factor != 1 else 1.0
+            gain = self._gains(periods, t) if self.value_factor != 1 else 1.0
         else:
             local, gain = self._cycle(t, xp, self._cycles)
         value = self.schedule._value(local, xp)
@@ -261,7 +256,7 @@ class Restarts(Schedule):
         )
         local = t.where(within, local, beyond)
         if self.value_factor != 1:
-            gain = t.where(within, gain, cycles.gain.values[last] * powers(self.value_factor, j, t))
+            gain = t.where(within, gain, cycles.gain.values[last] * self._gains(j, t))
         return local, gain
 
 
@@ -434,11 +429,11 @@ def hold(schedule: Schedule, steps: float, value: float | None = None) -> Schedu
     """
     schedule = check_schedule("hold", "schedule", schedule)
     if value is not None:
-        check_number("hold", "value", value)
+        value = check_number("hold", "value", value)
     if check_non_negative("hold", "steps", steps) == 0:
         return schedule
     steps = check_duration("hold", "steps", steps)
-    held = float(schedule(0)) if value is None else check_number("hold", "value", value)
+    held = float(schedule(0)) if value is None else value
     return Join((Constant(held), schedule), (steps,))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from fractions import Fraction
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from lrdecay._core import (
     set_field as _set,
 )
 from lrdecay._random import normal
-from lrdecay._step import Step
+from lrdecay._step import Step, as_ratio
 
 _FLOAT32_TINY = 2.0**-126
 """float32's smallest normal number."""
@@ -50,20 +51,46 @@ __all__ = [
 ]
 
 
-def powers(base: float, exponent: Any, t: Step) -> Any:
-    """``base ** exponent`` for a constant ``base`` at the step ``t``'s precision.
+class Powers:
+    """``base ** exponent`` for a constant ``base``, as written, at a step's precision.
 
-    Where the working dtype cannot hold ``base`` (``0.99999`` in ``float32``), ``pow`` would round
-    it first, an error the exponent multiplies (``0.99999 ** 1e4`` off by 3e-4 relative): then it
-    is ``exp(exponent * ln(base))``, the logarithm taken in double precision, so that only the
-    exponent's own rounding remains. A base the dtype holds (any double in ``float64``, ``0.5`` in
-    ``float32``) keeps ``pow``, exact for whole powers of two.
+    ``base`` is read as the decimal the user wrote (:func:`~lrdecay._step.as_ratio`: ``0.99999``
+    is 99999/100000, not the binary double nearest to it), like every parameter of lrdecay: an
+    exponent of ``3e4`` would multiply the double's representation error (``1e-16``) to
+    ``3e-12``, and a ``float32`` one (``3e-8``) to ``1e-3``. So where the working dtype does not
+    hold the decimal exactly, the power is ``exp(exponent * ln(base))`` with the logarithm of the
+    decimal computed at construction in double precision; only the exponent's own rounding
+    remains. Where it does (``0.5``, ``2.0``; zero and negative bases, raised to whole powers),
+    it is ``pow``, exact for whole powers of two.
     """
-    xp = t.xp
-    single = t.exact_below == 2**24
-    if base > 0 and single and float(np.float32(base)) != base:
-        return xp.exp(exponent * math.log(base))
-    return xp.pow(base, exponent)
+
+    __slots__ = ("base", "log", "pow32", "pow64")
+
+    def __init__(self, base: float) -> None:
+        self.base = base
+        self.log = 0.0
+        exact = base <= 0
+        if base > 0:
+            written = as_ratio(base)
+            exact = Fraction(base) == written
+            log = math.log1p(base - 1.0) if 0.5 <= base <= 2.0 else math.log(base)
+            # ln(decimal) = ln(double) - (double - decimal) / decimal, to double precision
+            self.log = log - float((Fraction(base) - written) / written)
+        self.pow64 = exact
+        self.pow32 = exact and (base <= 0 or float(np.float32(base)) == base)
+
+    def __call__(self, exponent: Any, t: Step) -> Any:
+        """``base ** exponent`` in the working dtype of ``t``."""
+        if self.pow32 if t.exact_below == 2**24 else self.pow64:
+            return t.xp.pow(self.base, exponent)
+        return t.xp.exp(exponent * self.log)
+
+    def whole(self, i: int) -> float:
+        """``base ** i`` for a Python ``int`` ``i``, in double precision (``inf`` past it)."""
+        try:
+            return math.pow(self.base, i) if self.pow64 else math.exp(i * self.log)
+        except OverflowError:
+            return math.inf
 
 
 def _mix(start: float, end: float, weight: Any, xp: Any) -> Any:
@@ -272,6 +299,7 @@ class Exponential(Schedule):
     decay_steps: float
     decay_rate: float
     staircase: bool = False
+    _powers: ClassVar[Powers]  # set per instance by __post_init__ (not a field)
 
     def __post_init__(self) -> None:
         _set(self, "init_value", check_number("Exponential", "init_value", self.init_value))
@@ -286,10 +314,11 @@ class Exponential(Schedule):
                 f"staircase=True it may be negative), got {rate!r}",
             )
         _set(self, "decay_rate", rate)
+        _set(self, "_powers", Powers(rate))
 
     def _value(self, t: Step, xp: Any) -> Any:
         p = t.divmod(self.decay_steps)[0] if self.staircase else t.x / self.decay_steps
-        return self.init_value * powers(self.decay_rate, p, t)
+        return self.init_value * self._powers(p, t)
 
 
 @dataclasses.dataclass(frozen=True)

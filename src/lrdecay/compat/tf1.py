@@ -622,6 +622,12 @@ def exponential_decay_with_burnin(
     stair = check_bool(owner, "staircase", staircase)
     if burnin_lr == 0:
         burnin_lr = base
+    if factor < 0 and not stair:
+        raise ParameterValueError(
+            owner,
+            "learning_rate_decay_factor",
+            f"must be >= 0 without staircase (no real powers between periods), got {factor!r}",
+        )
     schedule: Schedule = Exponential(
         init_value=base, decay_steps=steps, decay_rate=factor, staircase=stair
     )
