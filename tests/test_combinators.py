@@ -583,7 +583,8 @@ def test_restarts_past_the_table_use_the_documented_fallback() -> None:
             for i in range(first - 3, len(starts) - 1, 97)
             for d in (-1, 0, 1)
         }
-        steps = sorted(near | {table_end - 7, table_end, table_end + 3, 250_000, 399_999})
+        ends = {table_end - 7, table_end, table_end + 1, table_end + 3, 250_000, 399_999}
+        steps = sorted(near | ends)
         expected = [exact(t) for t in steps]
         halves = [exact(mpmath.mpf(t) - mpmath.mpf("0.5")) for t in steps]
     array = s(np.array(steps))
@@ -594,3 +595,39 @@ def test_restarts_past_the_table_use_the_documented_fallback() -> None:
         assert float(array[k]) == pytest.approx(expected[k], abs=1e-9), t
         assert float(single[k]) == pytest.approx(expected[k], abs=1e-3), t
         assert float(shifted[k]) == pytest.approx(halves[k], abs=1e-9), t
+
+
+def test_restarts_past_the_table_find_every_steps_cycle() -> None:
+    """Every step of 100,000 past the table is in its cycle (the logarithm's estimate of the
+    cycle, and its corrections, against cycle starts summed at 40 digits)."""
+    p, m, g = 10, 1.0005, 0.9995
+    s = Restarts(Constant(1.0), period_steps=p, period_factor=m, value_factor=g)
+    assert s._cycles is not None
+    table_end = s._cycles.starts.values[-1]
+    with mpmath.workdps(40):
+        starts, length = [mpmath.mpf(0)], mpmath.mpf(p)
+        while starts[-1] < table_end + 100_000:
+            starts.append(starts[-1] + length)
+            length *= mpmath.mpf("1.0005")
+        exact_starts = np.array([float(x) for x in starts])
+    steps = np.arange(table_end - 10, table_end + 100_000)
+    expected = np.searchsorted(exact_starts, steps, side="right") - 1
+    got = np.rint(np.log(s(steps)) / math.log(g)).astype(np.int64)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_number_where_a_schedule_goes_is_a_constant() -> None:
+    """Every combinator takes a plain number for a schedule, stored as a Constant."""
+    assert Clip(0.5, max_value=0.3).schedule == Constant(0.5)
+    assert Clip(0.5, max_value=0.3)(7) == 0.3
+    assert Restarts(2.0, period_steps=5).schedule == Constant(2.0)
+    assert Join([1.0, 0.5], [3]).schedules == (Constant(1.0), Constant(0.5))
+    with pytest.raises(ValueError, match=r"^Clip: give min_value, max_value or both, got neither$"):
+        Clip(Constant(1.0))
+
+
+@pytest.mark.parametrize("combinator", [Sum, Product], ids=["Sum", "Product"])
+def test_an_empty_sum_or_product_is_refused(combinator: Any) -> None:
+    name = combinator.__name__
+    with pytest.raises(ValueError, match=rf"^{name}: schedules must not be empty, got \[\]$"):
+        combinator(())

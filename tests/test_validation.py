@@ -9,6 +9,7 @@ every constructor gets every bad value its kind admits.
 from __future__ import annotations
 
 import inspect
+import json
 import math
 import re
 from collections.abc import Callable
@@ -752,3 +753,76 @@ def test_extreme_valid_tf1_is_finite(
 def test_cosine_decay_with_warmup_too_short_decay_names_its_parameters() -> None:
     with pytest.raises(ValueError, match=r"cosine_decay_with_warmup.*total_decay_steps"):
         tf1.cosine_decay_with_warmup(None, 0.1, 100.0000001, warmup_steps=100)
+
+
+# --------------------------------------------------------------------------- edges of the checks
+@pytest.mark.parametrize("helper", [warmup, hold], ids=["warmup", "hold"])
+def test_a_warm_up_or_hold_shorter_than_a_step_fraction_is_refused(helper: Any) -> None:
+    """0 steps means none (the schedule itself); a positive length below the smallest duration
+    is refused, naming the helper and ``steps``."""
+    inner = Cosine(1.0, 10)
+    assert helper(inner, steps=0) is inner
+    with pytest.raises(ValueError, match=rf"^{helper.__name__}: steps must be > 0 .*1e-12"):
+        helper(inner, steps=1e-12)
+
+
+def test_hold_value_is_the_number_given() -> None:
+    s = hold(Cosine(1.0, 10), steps=5, value=3)
+    assert [s(0), s(4), s(5)] == [3.0, 3.0, 1.0]
+    with pytest.raises(TypeError, match=r"^hold: value must be a real number, got 'x'"):
+        hold(Cosine(1.0, 10), steps=5, value="x")
+
+
+def test_noise_seeds_take_64_bits() -> None:
+    tf1.noisy_linear_cosine_decay(0.1, None, 100, seed=2**64 - 1)
+    with pytest.raises(
+        ValueError,
+        match=r"^noisy_linear_cosine_decay: seed must be < 2\*\*64, got 18446744073709551616$",
+    ):
+        tf1.noisy_linear_cosine_decay(0.1, None, 100, seed=2**64)
+
+
+def test_piecewise_boundaries_must_be_whole_steps() -> None:
+    for fn in (tf1.piecewise_constant, tf1.piecewise_with_warmup):
+        owner = fn.__name__
+        with pytest.raises(
+            TypeError, match=rf"^{owner}: boundaries\[1\] must be an integer, got 2\.5"
+        ):
+            fn(None, [1, 2.5], [0.0, 1.0, 0.5])
+
+
+def test_the_required_marker_reads_as_such() -> None:
+    """What ``help(tf1.cosine_decay)`` shows for an argument TensorFlow requires."""
+    assert repr(tf1.REQUIRED) == "<required>"
+    assert "decay_steps: 'float' = <required>" in str(inspect.signature(tf1.cosine_decay))
+
+
+def numpy_typed(value: Any) -> Any:
+    """The same value as a NumPy scalar (what a user gets from arrays and configs built with
+    NumPy): ``np.bool_``, ``np.int64``, ``np.float64``; lists item by item."""
+    if isinstance(value, bool):
+        return np.bool_(value)
+    if isinstance(value, int):
+        return np.int64(value)
+    if isinstance(value, float):
+        return np.float64(value)
+    if isinstance(value, list):
+        return [numpy_typed(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("ctor", [c for c in CTORS if isinstance(c.fn, type)], ids=lambda c: c.name)
+def test_fields_hold_plain_python_numbers(ctor: Ctor) -> None:
+    """A curve or combinator built from NumPy scalars stores plain ``bool``/``int``/``float``
+    (so its config is plain JSON and its repr reads as Python), each field under its own name."""
+    schedule = ctor.fn(**{k: numpy_typed(v) for k, v in ctor.valid.items()})
+    for name, given_value in ctor.valid.items():
+        stored = getattr(schedule, name)
+        items = stored if isinstance(stored, tuple) else (stored,)
+        for item in items:
+            if isinstance(item, np.generic):
+                raise AssertionError(f"{ctor.name}.{name} kept a NumPy scalar: {item!r}")
+        if isinstance(given_value, bool | int | float) and not isinstance(stored, lrdecay.Schedule):
+            assert type(stored) is type(given_value), (ctor.name, name, stored)
+            assert stored == given_value
+    json.dumps(lrdecay.to_config(schedule))

@@ -9,6 +9,7 @@ peak). The comparison with TensorFlow itself is in ``tests/parity``.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrdecay import GaussianNoise
 from lrdecay.compat import tf1
 from lrdecay.survey import FIGURES, SUMMARY_STEP
 from lrdecay.survey import MAX_STEP as SURVEY_MAX_STEP
@@ -512,3 +514,225 @@ def test_a_step_of_none_returns_the_schedule() -> None:
     s = tf1.polynomial_decay(0.1, None, 100)
     assert s == tf1.polynomial_decay(learning_rate=0.1, decay_steps=100)
     assert s(100) == pytest.approx(1e-4)
+
+
+# --------------------------------------------------------------------------- defaults, arguments
+STEP_ARGUMENT = {"piecewise_constant": "x", "piecewise_constant_decay": "x"}
+"""The step's parameter where it is not ``global_step``."""
+
+REQUIRED_VALUES: dict[str, Any] = {
+    "boundaries": [10, 20],
+    "values": [1.0, 0.5, 0.25],
+    "rates": [0.0, 0.5, 0.25],
+    "learning_rate": 0.5,
+    "learning_rate_base": 0.5,
+    "decay_steps": 40,
+    "first_decay_steps": 40,
+    "total_decay_steps": 40,
+    "decay_rate": 0.5,
+    "learning_rate_decay_steps": 40,
+    "learning_rate_decay_factor": 0.5,
+}
+
+
+def required(function: str) -> dict[str, Any]:
+    """A valid value for each argument ``function`` requires (and only those)."""
+    parameters = inspect.signature(getattr(tf1, function)).parameters
+    return {n: REQUIRED_VALUES[n] for n, p in parameters.items() if p.default is tf1.REQUIRED}
+
+
+@pytest.mark.parametrize("function", sorted(exact.DEFAULTS))
+def test_defaults_are_tensorflows(function: str) -> None:
+    """Every optional argument defaults to TensorFlow's default (``exact.DEFAULTS``, written from
+    TF's source and checked against TF's own signatures in ``tests/parity``); the step and
+    ``name`` default to ``None`` (``seed``, lrdecay's own, to 0)."""
+    parameters = inspect.signature(getattr(tf1, function)).parameters
+    defaults = {
+        n: p.default
+        for n, p in parameters.items()
+        if p.default is not tf1.REQUIRED and n not in ("name", "seed", "global_step", "x")
+    }
+    assert defaults == exact.DEFAULTS[function]
+    for n in ("name", "global_step", "x"):
+        if n in parameters:
+            assert parameters[n].default is None, n
+    if "seed" in parameters:
+        assert parameters["seed"].default == 0
+    for n, v in defaults.items():  # the same type too: 0 is not 0.0 for a TF1 graph
+        assert type(v) is type(exact.DEFAULTS[function][n]), n
+
+
+@pytest.mark.parametrize("function", sorted(exact.DEFAULTS))
+def test_required_arguments_are_required(function: str) -> None:
+    needed = required(function)
+    assert needed, function
+    fn = getattr(tf1, function)
+    owner = fn.__name__
+    for name in needed:
+        others = {k: v for k, v in needed.items() if k != name}
+        with pytest.raises(TypeError, match=rf"^{owner}\(\) missing required argument: '{name}'$"):
+            fn(**others)
+    if len(needed) > 1:
+        first, second = list(needed)[:2]
+        names = f"'{first}' and '{second}'"
+        rest = {k: v for k, v in needed.items() if k not in (first, second)}
+        with pytest.raises(TypeError, match=rf"^{owner}\(\) missing required arguments: {names}$"):
+            fn(**rest)
+
+
+@pytest.mark.parametrize(
+    "function",
+    sorted(set(exact.DEFAULTS) - {"noisy_linear_cosine_decay"}),  # (random)
+)
+def test_only_the_required_arguments_give_the_exact_formula(function: str) -> None:
+    """Called with its required arguments only, each function is TF's formula with TF's
+    defaults (a changed default changes these values)."""
+    check(function, required(function), [0, 1, 5, 10, 11, 15, 20, 21, 25, 39, 40, 41, 100, 1000])
+
+
+@pytest.mark.parametrize("function", sorted(exact.DEFAULTS))
+def test_a_step_gives_the_value_there(function: str) -> None:
+    fn = getattr(tf1, function)
+    schedule = fn(**required(function))
+    step_name = STEP_ARGUMENT.get(function, "global_step")
+    for step in (0, 7, 33, 1000):
+        assert fn(**required(function), **{step_name: step}) == schedule(step)
+    steps = np.array([0, 7, 33])
+    got = fn(**required(function), **{step_name: steps})
+    np.testing.assert_array_equal(got, schedule(steps))
+
+
+def test_piecewise_constant_takes_tensorflows_boundaries() -> None:
+    """A lone boundary, boundaries below step 0, and equal boundaries (the last value wins)."""
+    lone = tf1.piecewise_constant(None, 10, [1.0, 0.5])
+    assert [lone(10), lone(11)] == [1.0, 0.5]
+    behind = tf1.piecewise_constant(None, [-3, -1, 5], [9.0, 8.0, 1.0, 0.5])
+    assert [behind(0), behind(5), behind(6)] == [1.0, 1.0, 0.5]
+    equal = tf1.piecewise_constant(None, [1, 5, 5, 9], [1.0, 0.5, 0.25, 0.125, 0.0625])
+    steps = [0, 1, 2, 5, 6, 9, 10]
+    assert [equal(s) for s in steps] == [1.0, 1.0, 0.5, 0.5, 0.125, 0.125, 0.0625]
+    assert equal(np.array(steps)).tolist() == [1.0, 1.0, 0.5, 0.5, 0.125, 0.125, 0.0625]
+    with pytest.raises(ValueError, match=r"piecewise_constant: boundaries .*\[5, 3\]"):
+        tf1.piecewise_constant(None, [5, 3], [1.0, 0.5, 0.25])
+    with pytest.raises(ValueError, match=r"piecewise_with_warmup: boundaries\[0\].*-1"):
+        tf1.piecewise_with_warmup(None, [-1, 5], [0.0, 1.0, 0.5])
+    with pytest.raises(ValueError, match=r"piecewise_with_warmup: boundaries .*\[5, 5\]"):
+        tf1.piecewise_with_warmup(None, [5, 5], [0.0, 1.0, 0.5])
+
+
+def test_piecewise_with_warmup_at_a_step() -> None:
+    s = tf1.piecewise_with_warmup(None, [10, 20], [0.0, 1.0, 0.5], warmup=True)
+    for step in (0, 5, 10, 25):
+        assert tf1.piecewise_with_warmup(step, [10, 20], [0.0, 1.0, 0.5], warmup=True) == s(step)
+    assert [s(0), s(5), s(10), s(25)] == [0.0, 0.5, 1.0, 0.5]
+
+
+def test_burnin_of_one_step_and_the_floor() -> None:
+    """TF's rule, step by step: the burn-in rate while ``t < burnin_steps``, then the decay from
+    ``burnin_steps``, never below ``min_learning_rate`` (a negative rate is floored too)."""
+    s = tf1.exponential_decay_with_burnin(None, 0.1, 10, 0.5, 0.01, burnin_steps=1)
+    assert [s(0), s(1), s(11)] == [0.01, 0.1, 0.05]
+    negative = tf1.exponential_decay_with_burnin(None, -0.1, 10, 0.5, min_learning_rate=0.0)
+    assert [negative(0), negative(10)] == [0.0, 0.0]
+    growing_below = tf1.exponential_decay_with_burnin(None, 0.1, 10, 0.5, min_learning_rate=-1.0)
+    assert growing_below(10) == 0.05
+    # a negative base after a positive burn-in is floored too
+    below = tf1.exponential_decay_with_burnin(None, -0.1, 10, 0.5, 0.01, 5, min_learning_rate=0.0)
+    assert [below(0), below(5), below(20)] == [0.01, 0.0, 0.0]
+    # the burn-in rate defaults to 0, which means the base rate
+    default = tf1.exponential_decay_with_burnin(None, 0.1, 10, 0.5, burnin_steps=5)
+    assert [default(0), default(4), default(15)] == [0.1, 0.1, 0.05]
+    with pytest.raises(
+        ValueError,
+        match=r"^exponential_decay_with_burnin: learning_rate_decay_factor must be >= 0 without "
+        r"staircase \(no real powers between periods\), got -0\.5$",
+    ):
+        tf1.exponential_decay_with_burnin(None, 0.1, 10, -0.5, staircase=False)
+    with pytest.raises(ValueError, match=r"^cosine_decay_with_warmup: learning_rate_base must be"):
+        tf1.cosine_decay_with_warmup(None, 0.01, 100, warmup_learning_rate=0.1, warmup_steps=1)
+
+
+@pytest.mark.parametrize(
+    ("total", "warm", "held"),
+    [
+        (10, 1, 0),
+        (10, 0, 1),
+        (10, 1, 1),
+        (10, 5, 4),
+        (10, 9, 0),
+        (10, 3, 6),
+        (10, 0, 9),
+        (10, 5, 5),
+        (10, 0, 10),
+        (10, 2, 3),
+        (10, 9, 1),
+        (5, 6, 2),
+        (5, 5, 1),
+    ],
+)
+def test_cosine_decay_with_warmup_at_short_phases(total: int, warm: int, held: int) -> None:
+    """One-step warm-ups and holds, and phases that end exactly at the total: every step."""
+    params = {
+        "learning_rate_base": 0.5,
+        "total_decay_steps": total,
+        "alpha": 0.1,
+        "warmup_learning_rate": 0.05,
+        "warmup_steps": warm,
+        "hold_base_rate_steps": held,
+    }
+    check("cosine_decay_with_warmup", params, list(range(0, total + 3)))
+
+
+def test_exponential_decay_refuses_a_negative_rate_without_staircase() -> None:
+    with pytest.raises(ValueError, match=r"^exponential_decay: decay_rate must be >= 0 \(a neg"):
+        tf1.exponential_decay(0.1, None, 10, -0.5)
+    assert tf1.exponential_decay(0.1, 20, 10, -0.5, staircase=True) == pytest.approx(0.025)
+
+
+def test_noisy_linear_cosine_decay_adds_its_noise_to_the_linear_part() -> None:
+    """TF's formula with the noise drawn: ``lr * ((alpha + (T - t) / T + eps_t) * c_t + beta)``,
+    ``eps_t = sqrt(v0 / (1 + t) ** d) * z(seed, t)`` (``z`` checked against jax's generator in
+    ``tests/test_random.py``), ``c_t`` the cosine factor."""
+    lr, d, v0, decay, periods, alpha, beta, seed = 0.1, 100, 0.5, 0.55, 0.5, 0.05, 0.001, 11
+    s = tf1.noisy_linear_cosine_decay(lr, None, d, v0, decay, periods, alpha, beta, seed=seed)
+    z = GaussianNoise(std=1.0, seed=seed)
+    for step in (0, 1, 7, 50, 99, 100, 101, 150):
+        t = min(step, d)  # TF clips the step at decay_steps first (the noise's scale too)
+        eps = math.sqrt(v0 / (1 + t) ** decay) * z(step)
+        cosine = 0.5 * (1 + math.cos(math.pi * 2 * periods * t / d))
+        expected = lr * ((alpha + (d - t) / d + eps) * cosine + beta)
+        assert s(step) == pytest.approx(expected, rel=1e-12, abs=1e-15), step
+
+
+def test_noisy_linear_cosine_decay_defaults() -> None:
+    """Only the required arguments: TF's defaults (variance 1, decay 0.55, half a period,
+    alpha 0, beta 0.001) and lrdecay's seed 0, in the same formula."""
+    lr, d = 0.1, 100
+    s = tf1.noisy_linear_cosine_decay(lr, None, d)
+    z = GaussianNoise(std=1.0, seed=0)
+    for step in (0, 3, 40, 100, 120):
+        t = min(step, d)
+        eps = math.sqrt(1.0 / (1 + t) ** 0.55) * z(step)
+        cosine = 0.5 * (1 + math.cos(math.pi * 2 * 0.5 * t / d))
+        expected = lr * ((0.0 + (d - t) / d + eps) * cosine + 0.001)
+        assert s(step) == pytest.approx(expected, rel=1e-12, abs=1e-15), step
+
+
+def test_cosine_decay_with_warmup_takes_the_shortest_cosine() -> None:
+    """A cosine of exactly the smallest duration (1e-6 steps) is a length, not zero."""
+    s = tf1.cosine_decay_with_warmup(None, 0.1, total_decay_steps=1e-6, alpha=0.5)
+    assert [s(0), s(1)] == [0.1, 0.5]  # alpha itself past the total (the survey's formula)
+    with pytest.raises(ValueError, match=r"^cosine_decay_with_warmup: total_decay_steps must be >"):
+        tf1.cosine_decay_with_warmup(None, 0.1, total_decay_steps=5e-7)
+
+
+def test_cosine_decay_restarts_alpha_and_the_longest_factor() -> None:
+    """``alpha=0`` is the restarted cosine itself, ``alpha=1`` the constant rate; a t_mul up to
+    1e6 is taken."""
+    plain = tf1.cosine_decay_restarts(0.5, None, 10, alpha=0.0)
+    assert isinstance(plain, tf1.Restarts)
+    flat = tf1.cosine_decay_restarts(0.5, None, 10, alpha=1.0)
+    assert [flat(t) for t in (0, 5, 10, 25, 1000)] == [0.5] * 5
+    tf1.cosine_decay_restarts(0.5, None, 10, t_mul=1e6)
+    with pytest.raises(ValueError, match=r"^cosine_decay_restarts: t_mul must be <= 1e6"):
+        tf1.cosine_decay_restarts(0.5, None, 10, t_mul=1e6 + 0.5)
