@@ -631,3 +631,64 @@ def test_an_empty_sum_or_product_is_refused(combinator: Any) -> None:
     name = combinator.__name__
     with pytest.raises(ValueError, match=rf"^{name}: schedules must not be empty, got \[\]$"):
         combinator(())
+
+
+def test_a_cycle_may_start_at_the_last_exact_step() -> None:
+    """``P = 2**51, m = 3``: cycle 2 starts at ``2**51 * (1 + 3) = 2**53`` exactly, the last step
+    the table covers."""
+    s = Restarts(Constant(1.0), period_steps=2**51, period_factor=3, value_factor=0.5)
+    assert [s(2**53 - 1), s(2**53)] == [0.5, 0.25]
+    assert s(np.array([2**53 - 1, 2**53])).tolist() == [0.5, 0.25]
+
+
+def test_restarts_of_a_step_with_a_fraction_from_step_zero() -> None:
+    """A Restarts behind a half-step boundary sees ``t - 0.5``: every step, from the first, in
+    the right cycle (cycle starts 0, 3, 9, 21 for P = 3, m = 2)."""
+    inner = Restarts(Constant(1.0), period_steps=3, period_factor=2, value_factor=0.5)
+    s = Join([Constant(7.0), inner], [0.5])
+    steps = np.arange(0, 30)
+    cycle = [0 if t - 0.5 < 3 else 1 if t - 0.5 < 9 else 2 if t - 0.5 < 21 else 3 for t in steps]
+    expected = [7.0] + [0.5**i for i in cycle[1:]]
+    assert s(steps).tolist() == expected
+    assert [s(int(t)) for t in steps] == expected
+
+
+def test_restart_steps_past_2_24_in_float32() -> None:
+    """Cycle starts float32 cannot hold (odd integers above 2**24) are compared as integers."""
+    probe = index_probe(3.0, 2.0)  # starts 3 * (2**i - 1)
+    for i in range(23, 30):
+        start = 3 * (2**i - 1)
+        got = probe(np.array([start - 1, start]), dtype="float32")
+        assert got.tolist() == [2.0 ** (i - 1), 2.0**i], i
+
+
+def test_restarts_behind_a_half_step_meet_their_starts() -> None:
+    """Cycle starts 0, 1.5, 4.5, 10.5 (P = 1.5, m = 2) met exactly by ``t - 0.5``."""
+    inner = Restarts(Constant(1.0), period_steps=1.5, period_factor=2, value_factor=0.5)
+    s = Join([Constant(7.0), inner], [0.5])
+    starts = [0, 1.5, 4.5, 10.5, 22.5]
+    steps = np.arange(1, 20)
+    expected = [0.5 ** (sum(1 for b in starts if b <= t - 0.5) - 1) for t in steps]
+    assert s(steps).tolist() == expected
+
+
+def test_a_restarted_join_starts_every_cycle_with_its_first_piece() -> None:
+    """Each cycle hands its schedule a step from 0 (stretched by ``m**i``): a piece before 1 is
+    reached every cycle (cycles start at 0, 3, 9)."""
+    s = Restarts(Join([Constant(1.0), Constant(2.0)], [0.5]), period_steps=3, period_factor=2)
+    steps = np.array([0, 1, 2, 3, 4, 9, 10, 11])
+    expected = [1.0, 2.0, 2.0, 1.0, 2.0, 1.0, 1.0, 2.0]
+    assert s(steps).tolist() == expected
+    assert [s(int(t)) for t in steps] == expected
+
+
+def test_a_zero_stays_zero_when_the_gain_overflows() -> None:
+    """``g ** i`` is ``inf`` after ``709 / ln g`` cycles: a zero value there is 0, not NaN."""
+    for s in (
+        Restarts(Constant(0.0), period_steps=1, value_factor=1.5),
+        Restarts(Constant(0.0), period_steps=1, period_factor=1.001, value_factor=1.5),
+    ):
+        assert s(10**6) == 0.0
+        assert s(np.array([10, 10**6])).tolist() == [0.0, 0.0]
+    nonzero = Restarts(Constant(1.0), period_steps=1, value_factor=1.5)
+    assert nonzero(10**6) == math.inf

@@ -594,3 +594,16 @@ def test_noise_seeds_below_2_64() -> None:
 def test_inverse_time_power_two() -> None:
     s = InverseTime(1.0, decay_steps=10, decay_rate=1.0, power=2.0)
     assert [s(0), s(10), s(30)] == [1.0, 0.25, 1 / 16]
+
+
+def test_a_power_below_float32s_tiny_still_reaches_zero() -> None:
+    """``0 ** 5e-324`` is 0, and float32 (which rounds the power itself to 0) agrees."""
+    s = Polynomial(1.0, 10, 0.0, power=5e-324)
+    assert s(10) == 0.0 and s(5) == 1.0
+    assert s(np.array([5, 10]), dtype="float32").tolist() == [1.0, 0.0]
+
+
+def test_an_empty_array_of_steps() -> None:
+    for s in (Cosine(1.0, 10), Polynomial(1.0, 10), Exponential(1.0, 10, 0.5)):
+        out = s(np.array([], dtype=np.int64))
+        assert out.shape == (0,) and out.dtype == np.float64

@@ -98,3 +98,22 @@ def test_noise_is_standard_normal() -> None:
     assert np.abs(z).max() <= 6.67  # Box–Muller from 32-bit uniforms: |z| <= sqrt(64 ln 2)
     # the fraction within one standard deviation
     assert abs(np.mean(np.abs(z) < 1) - 0.6827) < 0.005
+
+
+@pytest.mark.parametrize("record", GOLDEN, ids=[f"{r['seed']}-{r['step']}" for r in GOLDEN])
+def test_every_word_layout_gives_the_same_noise(record: dict[str, Any]) -> None:
+    """The paths tensors take, run on NumPy: 64-bit steps in 32-bit words or in wide (int64)
+    words, and 32-bit steps (int32 tensors) when the step fits, in float64 and float32."""
+    from lrdecay._random import normal
+
+    seed, step, expected = record["seed"], record["step"], record["normal"]
+    layouts = [(np.int64, 64, False), (np.int64, 64, True)]
+    if step < 2**31:
+        layouts += [(np.int32, 32, False), (np.int32, 32, True)]
+    for int_type, bits, wide in layouts:
+        steps = np.array([step], dtype=int_type)
+        got = normal(np, seed, steps, step_bits=bits, wide=wide, dtype=np.float64)
+        assert float(got[0]) == pytest.approx(expected, rel=1e-13, abs=1e-15), (bits, wide)
+        got32 = normal(np, seed, steps, step_bits=bits, wide=wide, dtype=np.float32)
+        assert got32.dtype == np.float32
+        assert float(got32[0]) == pytest.approx(expected, abs=4e-6), (bits, wide)

@@ -9,8 +9,11 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+import pytest
+from catalogue import EXAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
+from ulps import assert_ulps
 
 from lrdecay._step import Step, as_ratio
 
@@ -136,7 +139,14 @@ def test_divmod_counts_whole_periods_exactly(
     p = as_ratio(period)
     for i, v in enumerate(exact_steps(ns, offset, scale)):
         whole = (v / p).numerator // (v / p).denominator
-        assert close(q[i], Fraction(whole), dtype, ulps=0.5), (v, period, q[i])
+        if r.exact:  # integer arithmetic: the count is exact
+            assert close(q[i], Fraction(whole), dtype, ulps=0.5), (v, period, q[i])
+        else:
+            # a step with a fraction is divided in floating point (the documented fallback):
+            # the count is floor of the rounded quotient, off only by the rounding
+            got_q = Fraction(float(q[i]))
+            assert abs(got_q - v / p) <= 1 + 4 * EPS[dtype] * (v / p), (v, period, q[i])
+            continue
         # (a step with a fraction is divided in floating point: ulps of the step)
         assert close(rest[i], v - whole * p, dtype, ulps=4, scale=max(v, p)), (v, period, rest[i])
         if r.exact:
@@ -202,3 +212,32 @@ def test_int32_steps_get_tables_they_can_hold() -> None:
     assert wide.int_bits == 64
     assert wide.table(table, integer=True).tolist() == [0, 10, 2**31 - 1, 2**31, 2**40]
     assert wide.table(table).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_the_tensor_path_on_numpy(name: str, dtype: Any) -> None:
+    """What a tensor gets (no bounds: every piece evaluated, nothing read back from the steps),
+    run on NumPy steps, gives the values of the NumPy engine (which skips what no step needs)."""
+    schedule = EXAMPLES[name]
+    steps = np.array(
+        [0, 1, 2, 9, 10, 11, 99, 100, 101, 1000, 12345, 2**24 - 1, 2**24 + 1, 2**31 - 1],
+        dtype=np.int64,
+    )
+    t = Step(
+        np,
+        n=steps,
+        dtype=dtype,
+        int_dtype=np.int64,
+        int_max=2**63 - 1,
+        concrete=False,
+        wide_words=False,
+        exact_below=2**24 if dtype == np.float32 else 2**53,
+    )
+    assert t.bounds is None
+    with np.errstate(all="ignore"):
+        got = np.broadcast_to(np.asarray(schedule._value(t, np), dtype=np.float64), steps.shape)
+    want = schedule(steps, dtype="float32" if dtype == np.float32 else "float64")
+    eps = EPS[dtype]
+    scale = float(np.max(np.abs(want[np.isfinite(want)]), initial=0.0))
+    assert_ulps(got, want, scale, ulps=16, eps=eps, what=f"{name} without bounds")
