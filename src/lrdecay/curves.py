@@ -266,6 +266,18 @@ def linear(init_value: float, end_value: float, steps: float) -> Polynomial:
     )
 
 
+def check_decay_rate(owner: str, rate: float, staircase: bool) -> float:
+    """An exponential decay rate: ``>= 0``, or any number with ``staircase`` (whole powers)."""
+    if rate < 0 and not staircase:
+        raise ParameterValueError(
+            owner,
+            "decay_rate",
+            "must be >= 0 (a negative rate has no real powers between whole periods; with "
+            f"staircase=True it may be negative), got {rate!r}",
+        )
+    return rate
+
+
 @dataclasses.dataclass(frozen=True)
 class Exponential(Schedule):
     r"""Exponential decay: ``init_value`` multiplied by ``decay_rate`` every ``decay_steps``.
@@ -306,14 +318,7 @@ class Exponential(Schedule):
         _set(self, "decay_steps", check_duration("Exponential", "decay_steps", self.decay_steps))
         rate = check_number("Exponential", "decay_rate", self.decay_rate)
         _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
-        if rate < 0 and not self.staircase:
-            raise ParameterValueError(
-                "Exponential",
-                "decay_rate",
-                "must be >= 0 (a negative rate has no real powers between whole periods; with "
-                f"staircase=True it may be negative), got {rate!r}",
-            )
-        _set(self, "decay_rate", rate)
+        _set(self, "decay_rate", check_decay_rate("Exponential", rate, self.staircase))
         _set(self, "_powers", Powers(rate))
 
     def _value(self, t: Step, xp: Any) -> Any:

@@ -61,6 +61,7 @@ from lrdecay.curves import (
     NaturalExponential,
     Piecewise,
     Polynomial,
+    check_decay_rate,
     linear,
 )
 
@@ -206,13 +207,7 @@ def exponential_decay(
     """
     owner = "exponential_decay"
     lr, steps, rate, stair = _decay_args(owner, learning_rate, decay_steps, decay_rate, staircase)
-    if rate < 0 and not stair:
-        raise ParameterValueError(
-            owner,
-            "decay_rate",
-            "must be >= 0 (a negative rate has no real powers between whole periods; with "
-            f"staircase=True it may be negative), got {rate!r}",
-        )
+    rate = check_decay_rate(owner, rate, stair)
     schedule = Exponential(init_value=lr, decay_steps=steps, decay_rate=rate, staircase=stair)
     return _at(schedule, global_step)
 
