@@ -58,8 +58,19 @@ _LAZY = {
 }
 
 
-_SUBMODULES = ("cli", "combinators", "compat", "config", "curves", "survey", "viz")
-"""Modules of the package that ``lrdecay.<name>`` imports on first access."""
+_SUBMODULES = (
+    "cli",
+    "combinators",
+    "compat",
+    "config",
+    "curves",
+    "keras",
+    "survey",
+    "torch",
+    "viz",
+)
+"""Modules of the package that ``lrdecay.<name>`` imports on first access (the framework adapters
+``lrdecay.torch`` and ``lrdecay.keras`` import their framework then, never before)."""
 
 
 def __getattr__(name: str) -> _Any:

@@ -339,17 +339,7 @@ def _check_block(steps: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 
 def _python_step(step: int) -> Step:
-    return Step(
-        SCALAR,
-        n=step,
-        x=float(step),
-        dtype=float,
-        int_dtype=int,
-        int_max=None,
-        concrete=True,
-        wide_words=True,
-        bounds=(float(step), float(step)),
-    )
+    return Step.of_int(SCALAR, step)
 
 
 def _tensor_step(step: Any, dtype: Any, library: str) -> tuple[Step, Any, Any]:
@@ -492,6 +482,9 @@ class Schedule:
             dtype: ``"float32"`` or ``"float64"`` (or the library's own dtype object). Python
                 numbers and NumPy arrays default to ``float64``, tensors to ``float32``.
         """
+        if type(step) is int and dtype is None and 0 <= step <= _MAX_STEP:
+            # the per-step call of a training loop: no more checks than the value needs
+            return float(self._value(_python_step(step), SCALAR))
         if isinstance(step, numbers.Real) and not isinstance(step, (bool, np.bool_)):
             k = _scalar_step(step)
             if dtype is not None and _check_dtype(dtype) == np.float32:

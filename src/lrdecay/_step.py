@@ -134,6 +134,41 @@ class Step:
         self.wide_words = wide_words
         self._bounds = bounds if concrete else None
 
+    @classmethod
+    def of_int(cls, xp: Any, k: int) -> Step:
+        """The step of a Python ``int`` ``k`` (on ``xp``, the Python-number namespace): the same
+        as ``Step(xp, n=k, x=float(k), x_rounded=True, dtype=float, int_dtype=int, int_max=None,
+        concrete=True, wide_words=True, bounds=(k, k))``, built without the keyword arguments'
+        cost (this is the per-update call of a training loop)."""
+        t = cls.__new__(cls)
+        x = float(k)
+        t.xp = xp
+        t._n = k
+        t._n_later = None
+        t.offset = 0
+        t.scale = 1
+        t.period = None
+        t._x = x
+        t._x_rounded = True  # float(k) is k, rounded once (exactly, up to 2**53)
+        t.dtype = float
+        t.exact_below = 2**53
+        t.int_dtype = int
+        t.device = None
+        t.int_max = None
+        t.concrete = True
+        t.wide_words = True
+        t._bounds = (x, x)
+        return t
+
+    @property
+    def python_int(self) -> int | None:
+        """The step as a Python ``int`` when it is one (a Python step, whole), else ``None``: for
+        the fast paths of the per-update call."""
+        n = self._n
+        if type(n) is int and self.dtype is float and not self.offset and self.scale == 1:
+            return n
+        return None
+
     def _derive(
         self,
         *,
@@ -314,6 +349,10 @@ class Step:
         """
         if b == 0:
             return self
+        k = self.python_int
+        if k is not None and type(b) is int:
+            # a Python step (the per-update call of a training loop): plain integer arithmetic
+            return Step.of_int(self.xp, k - b if k > b else 0)
         bounds = self.known_bounds()
         before = bounds is None or bounds[0] < b
         shifted = None if bounds is None else (max(bounds[0] - b, 0.0), max(bounds[1] - b, 0.0))

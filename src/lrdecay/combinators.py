@@ -8,6 +8,7 @@ so a warm-up is a :class:`Join` and nothing else: there is exactly one formula f
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from typing import Any, ClassVar
@@ -78,6 +79,10 @@ class Join(Schedule):
         _set(self, "boundaries", boundaries)
 
     def _value(self, t: Step, xp: Any) -> Any:
+        k = t.python_int
+        if k is not None:  # one Python step: its piece alone
+            i = bisect.bisect_right(self.boundaries, k)
+            return self.schedules[i]._value(t.shift(self.boundaries[i - 1]) if i else t, xp)
         # Only the segments some step falls in are evaluated (all of them for tensors).
         starts = (0, *self.boundaries)
         return t.switch(self.boundaries, lambda i: self.schedules[i]._value(t.shift(starts[i]), xp))

@@ -1,0 +1,89 @@
+"""Hypothesis strategies for learning-rate schedules as people write them: every curve and
+every combinator, nested, with rates in ``[1e-5, 1]`` and lengths from one step to a million.
+
+Used where a property must hold for any schedule a user may build, evaluated by other libraries
+(``test_torch.py``, the cross-framework agreement test): unlike the config round-trip's trees
+(``test_config.py``), values stay where float32 holds them, so differences between libraries are
+rounding, not overflow.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from lrdecay import (
+    Clip,
+    Constant,
+    Cosine,
+    Exponential,
+    GaussianNoise,
+    InverseTime,
+    Join,
+    NaturalExponential,
+    Piecewise,
+    Polynomial,
+    Product,
+    Restarts,
+    Schedule,
+    Sum,
+    floor,
+    hold,
+    linear,
+    scale,
+    warmup,
+)
+
+rates = st.floats(1e-5, 1.0)
+lengths = st.one_of(st.integers(1, 10**6), st.floats(0.5, 1e5))
+
+
+def curves() -> st.SearchStrategy[Schedule]:
+    """Every curve of lrdecay.curves."""
+    return st.one_of(
+        st.builds(Constant, rates),
+        st.lists(st.integers(0, 10**7), max_size=4, unique=True).flatmap(
+            lambda b: st.builds(
+                Piecewise,
+                st.just(sorted(b)),
+                st.lists(rates, min_size=len(b) + 1, max_size=len(b) + 1),
+            )
+        ),
+        st.builds(Polynomial, rates, lengths, rates, st.floats(0.25, 4.0), st.booleans()),
+        st.builds(linear, rates, rates, lengths),
+        st.builds(Exponential, rates, lengths, st.floats(0.05, 1.0), st.booleans()),
+        st.builds(NaturalExponential, rates, lengths, st.floats(0.0, 2.0), st.booleans()),
+        st.builds(InverseTime, rates, lengths, st.floats(0.0, 10.0), st.floats(0.25, 2.0)),
+        st.builds(Cosine, rates, lengths, rates, st.floats(0.25, 4.0)),
+    )
+
+
+def compose(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
+    """Every combinator of lrdecay.combinators over ``children``."""
+
+    def join(parts: list[Schedule]) -> st.SearchStrategy[Schedule]:
+        n = len(parts) - 1
+        bounds = st.lists(st.integers(1, 10**7), min_size=n, max_size=n, unique=True).map(sorted)
+        return bounds.map(lambda b: Join(parts, b))
+
+    def clip(s: Schedule, a: float, b: float) -> Schedule:
+        return Clip(s, min_value=min(a, b), max_value=max(a, b))
+
+    return st.one_of(
+        st.lists(children, min_size=2, max_size=3).flatmap(join),
+        st.builds(Restarts, children, lengths, st.floats(1.0, 3.0), st.floats(0.25, 1.0)),
+        st.builds(clip, children, rates, rates),
+        st.builds(lambda s: Sum((s, Constant(1e-4))), children),
+        st.builds(lambda s, t: Product((s, t)), children, children),
+        st.builds(
+            lambda s, k: s + GaussianNoise(Constant(1e-4), seed=k), children, st.integers(0, 99)
+        ),
+        st.builds(warmup, children, st.integers(1, 10**5)),
+        st.builds(hold, children, st.integers(1, 10**5)),
+        st.builds(scale, children, st.floats(0.1, 1.0)),
+        st.builds(floor, children, rates),
+    )
+
+
+def schedules(max_leaves: int = 5) -> st.SearchStrategy[Schedule]:
+    """Curves and nested compositions of them."""
+    return st.recursive(curves(), compose, max_leaves=max_leaves)
