@@ -72,6 +72,8 @@ EXAMPLES: dict[str, Schedule] = {
     "Restarts-1.1": Restarts(Cosine(1.0, 1250), period_steps=1250, period_factor=1.1),
     "Restarts-2.5": Restarts(Cosine(1.0, 2.5), period_steps=2.5),
     "Clip": Clip(Exponential(0.1, decay_steps=10, decay_rate=0.5), min_value=0.01, max_value=0.05),
+    "Clip-constant": Clip(Constant(0.5), min_value=0.6, max_value=0.9),
+    "floor-constant": floor(Constant(1.0), 1.0),
     "Sum": Sum((Cosine(0.1, decay_steps=100), Constant(0.01))),
     "Product": Product((Cosine(0.1, decay_steps=100), linear(1.0, 0.5, 300))),
     "warmup": warmup(Cosine(0.1, decay_steps=900), steps=100),

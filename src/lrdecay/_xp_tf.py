@@ -8,6 +8,7 @@ mix it with ``float64``/``int64``). Imported only when a TensorFlow tensor is ev
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import tensorflow as tf
@@ -28,8 +29,10 @@ def _pair(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def _binary(op: Any) -> Any:
+def _binary(op: Any, on_numbers: Any) -> Any:
     def function(a: Any, b: Any) -> Any:
+        if not tf.is_tensor(a) and not tf.is_tensor(b):
+            return on_numbers(a, b)  # two numbers (a constant formula): the engine casts them
         return op(*_pair(a, b))
 
     function.__name__ = getattr(op, "__name__", "binary")
@@ -43,16 +46,16 @@ sqrt = tf.math.sqrt
 log1p = tf.math.log1p
 expm1 = tf.math.expm1
 floor = tf.math.floor
-pow = _binary(tf.math.pow)
-minimum = _binary(tf.math.minimum)
-maximum = _binary(tf.math.maximum)
-floor_divide = _binary(tf.math.floordiv)
-remainder = _binary(tf.math.floormod)
-bitwise_and = _binary(tf.bitwise.bitwise_and)
-bitwise_or = _binary(tf.bitwise.bitwise_or)
-bitwise_xor = _binary(tf.bitwise.bitwise_xor)
-bitwise_left_shift = _binary(tf.bitwise.left_shift)
-bitwise_right_shift = _binary(tf.bitwise.right_shift)
+pow = _binary(tf.math.pow, operator.pow)
+minimum = _binary(tf.math.minimum, min)
+maximum = _binary(tf.math.maximum, max)
+floor_divide = _binary(tf.math.floordiv, operator.floordiv)
+remainder = _binary(tf.math.floormod, operator.mod)
+bitwise_and = _binary(tf.bitwise.bitwise_and, operator.and_)
+bitwise_or = _binary(tf.bitwise.bitwise_or, operator.or_)
+bitwise_xor = _binary(tf.bitwise.bitwise_xor, operator.xor)
+bitwise_left_shift = _binary(tf.bitwise.left_shift, operator.lshift)
+bitwise_right_shift = _binary(tf.bitwise.right_shift, operator.rshift)
 
 
 def astype(x: Any, dtype: Any, copy: bool = True) -> Any:

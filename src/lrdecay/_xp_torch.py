@@ -48,6 +48,8 @@ bitwise_right_shift = torch.bitwise_right_shift
 def minimum(a: Any, b: Any) -> Any:
     """Elementwise minimum; either argument may be a Python number."""
     if not isinstance(a, torch.Tensor):
+        if not isinstance(b, torch.Tensor):
+            return min(a, b)  # two numbers (a constant formula): the engine casts the result
         a, b = b, a
     return torch.minimum(a, b) if isinstance(b, torch.Tensor) else torch.clamp_max(a, b)
 
@@ -55,5 +57,7 @@ def minimum(a: Any, b: Any) -> Any:
 def maximum(a: Any, b: Any) -> Any:
     """Elementwise maximum; either argument may be a Python number."""
     if not isinstance(a, torch.Tensor):
+        if not isinstance(b, torch.Tensor):
+            return max(a, b)  # two numbers (a constant formula): the engine casts the result
         a, b = b, a
     return torch.maximum(a, b) if isinstance(b, torch.Tensor) else torch.clamp_min(a, b)
