@@ -16,12 +16,13 @@ sys.path.insert(0, str(HERE))
 import bench_curve  # noqa: E402
 import bench_gallery  # noqa: E402
 import bench_import  # noqa: E402
+import bench_optax  # noqa: E402
 import bench_torch  # noqa: E402
 
 
 def main() -> int:
     sections = []
-    for module in (bench_curve, bench_gallery, bench_import, bench_torch):
+    for module in (bench_curve, bench_gallery, bench_import, bench_torch, bench_optax):
         print(f"running {module.__name__} ...", file=sys.stderr, flush=True)
         sections.append(module.run())
     today = datetime.date.today().isoformat()

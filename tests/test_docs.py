@@ -7,6 +7,7 @@ into this one), from the repository's root.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +34,11 @@ def test_the_documented_pages_have_examples() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_examples_run(page: Path) -> None:
-    if "import tensorflow" in page.read_text(encoding="utf-8"):
-        require("tensorflow")
+    text = page.read_text(encoding="utf-8")
+    imports = " ".join(line for line in text.splitlines() if re.search(r"\b(import|from)\b", line))
+    for module in ("tensorflow", "torch", "jax", "optax", "keras"):
+        if re.search(rf"\b{module}\b", imports):
+            require(module)
     done = subprocess.run(
         [sys.executable, "-c", RUNNER, str(page)],
         cwd=ROOT,
