@@ -15,7 +15,15 @@ import pytest
 
 REQUIRED = os.environ.get("LRDECAY_REQUIRE_FRAMEWORKS") == "1"
 
-EXTRAS = {"tensorflow": "tf", "torch": "torch", "jax": "jax", "optax": "jax", "keras": "keras"}
+EXTRAS = {
+    "tensorflow": "tf",
+    "torch": "torch",
+    "jax": "jax",
+    "optax": "jax",
+    "keras": "keras",
+    "lightning": "trainers",
+    "transformers": "trainers",
+}
 
 
 def unavailable(reason: str) -> None:

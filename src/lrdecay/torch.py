@@ -175,6 +175,9 @@ class Scheduler(LRScheduler):
         self._base_tensors: list[torch.Tensor | None] = []
         self._counters: dict[torch.device, torch.Tensor] = {}
         self.last_epoch = _check_step(step)
+        # PyTorch's count of step() calls (1 after construction), which tools built for its
+        # schedulers increment or read (Accelerate's AcceleratedScheduler); nothing here uses it.
+        self._step_count = 1
         self._adopt_new_groups()
         self._write()
 
@@ -191,6 +194,7 @@ class Scheduler(LRScheduler):
             self.set_step(epoch)
             return
         self.last_epoch += 1
+        self._step_count += 1
         if self._counters:
             for counter in self._counters.values():
                 counter.add_(1)
