@@ -33,7 +33,8 @@ unit: $(VENV)/.all-installed
 	LRDECAY_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
 
 # The TensorFlow parity properties and the exact-formula properties of compat.tf1 over 10
-# independent samples of 200 examples per function, JOBS samples at a time (logs: .thorough-N.log).
+# independent samples of 200 examples per function, JOBS samples at a time (logs: .thorough-N.log),
+# then the cross-framework agreement property with 400 fresh schedules per route.
 SAMPLES ?= 1 2 3 4 5 6 7 8 9 10
 JOBS ?= 2
 test-thorough: $(VENV)/.all-installed
@@ -44,6 +45,10 @@ test-thorough: $(VENV)/.all-installed
 		-k "generated or every_value" --hypothesis-seed={} > .thorough-{}.log 2>&1 \
 		&& echo "sample {}: passed ($$(tail -n 1 .thorough-{}.log))" \
 		|| { echo "sample {}: FAILED"; tail -n 60 .thorough-{}.log; exit 255; }'
+	@LRDECAY_REQUIRE_FRAMEWORKS=1 HYPOTHESIS_PROFILE=lrdecay-thorough LRDECAY_AGREEMENT_EXAMPLES=400 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_agreement.py > .thorough-agreement.log 2>&1 \
+		&& echo "cross-framework agreement, 400 fresh schedules per route: passed" \
+		|| { echo "cross-framework agreement: FAILED"; tail -n 60 .thorough-agreement.log; exit 1; }
 
 test: lint typecheck unit
 

@@ -1,13 +1,14 @@
-"""Benchmark (b): ``lrdecay gallery`` against the seed's own TensorFlow 1 verification loop.
+"""Benchmark (b): ``lrdecay gallery`` against the TensorFlow 1 verification loop of the survey of
+TensorFlow 1's learning-rate decay strategies.
 
-For each of its 19 curves the seed ran (in TF1 graph mode) a session loop of 20,000 steps: one
+For each of its 19 curves the survey ran (in TF1 graph mode) a session loop of 20,000 steps: one
 ``sess.run`` per step, plus one more every 10 steps whose summary it wrote to TensorBoard and
 flushed. Measured here, in the same run:
 
-* the seed's loop for one representative curve (its ``cosine_decay`` code block, verbatim but for
+* the survey's loop for one representative curve (its ``cosine_decay`` code block, verbatim but for
   the summary folder, a temporary one), in a subprocess (``tf.compat.v1.disable_v2_behavior()`` is
   process-wide); only the loop is timed: TensorFlow's import and the graph set-up are left out,
-  which favours the seed;
+  which favours the survey's loop;
 * ``python -m lrdecay gallery --out <tmp> --quiet`` end to end in a fresh process (interpreter
   start-up, imports, 19 PNGs, 10 TensorBoard runs with 38,000 scalars, ``index.html``): wall
   time, median of several runs;
@@ -36,7 +37,7 @@ GALLERY_REPEATS = 7
 SEED_REPEATS = 1
 CURVES = 19
 
-# The seed's cosine_decay block (tf = tensorflow.compat.v1 in graph mode), with timers added.
+# The survey's cosine_decay block (tf = tensorflow.compat.v1 in graph mode), with timers added.
 SEED_SCRIPT = """
 import json, os, sys, time
 _t0 = time.perf_counter()
@@ -117,7 +118,7 @@ def _machine() -> str:
 
 
 def time_seed(repeats: int = SEED_REPEATS) -> dict[str, float | str] | None:
-    """Run the seed's loop in a subprocess; the fastest run's timings (``None`` without TF)."""
+    """Run the survey's loop in a subprocess; the fastest run's timings (``None`` without TF)."""
     try:
         import importlib.util
 
@@ -141,11 +142,11 @@ def time_seed(repeats: int = SEED_REPEATS) -> dict[str, float | str] | None:
             )
             lines = [x for x in out.stdout.splitlines() if x.startswith("BENCH ")]
             if out.returncode != 0 or not lines:
-                raise RuntimeError(f"the seed's loop failed:\n{out.stderr[-3000:]}")
+                raise RuntimeError(f"the survey's loop failed:\n{out.stderr[-3000:]}")
             timing = json.loads(lines[-1][len("BENCH ") :])
             events = list((summary / "cosine_decay").glob("events.out.tfevents.*"))
             if not events:
-                raise RuntimeError("the seed's loop wrote no event file")
+                raise RuntimeError("the survey's loop wrote no event file")
             if best is None or timing["loop"] < best["loop"]:
                 best = timing
     return best
@@ -211,7 +212,7 @@ def run() -> str:
     load_end = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else ""
 
     lines = [
-        "## Gallery: `lrdecay gallery` against the seed's TF1 verification loop",
+        "## Gallery: `lrdecay gallery` against the survey's TF1 verification loop",
         "",
         f"Machine: {machine}; at the end: {load_end}.",
         "",
@@ -227,7 +228,7 @@ def run() -> str:
             "|---|---:|",
             gallery_row,
             "",
-            "The seed's loop was not measured: TensorFlow is not installed "
+            "The survey's loop was not measured: TensorFlow is not installed "
             "(`pip install 'lrdecay[tf]'`).",
         ]
     else:
@@ -236,8 +237,8 @@ def run() -> str:
         lines += [
             "| measurement | time |",
             "|---|---:|",
-            f"| seed's TF1 loop, one curve (`cosine_decay`: 22,000 `sess.run`, 2,000 summaries "
-            f"written and flushed), TensorFlow {seed['tf']} | {loop:.2f} s |",
+            "| the survey's TF1 loop, one curve (`cosine_decay`: 22,000 `sess.run`, "
+            f"2,000 summaries written and flushed), TensorFlow {seed['tf']} | {loop:.2f} s |",
             f"| the same × {CURVES} curves | {loop * CURVES:.1f} s |",
             f"| (seed script for one curve including TF import and graph set-up) | "
             f"{float(seed['script']):.2f} s |",
@@ -272,10 +273,10 @@ def run() -> str:
             lines.append(f"| {label} | {parts[key]:.3f} s |")
     lines += [
         "",
-        "How: the seed's code block runs in its own process (graph mode is process-wide) with its "
-        "summaries in a temporary folder; only its loop is timed (the best of "
+        "How: the survey's code block runs in its own process (graph mode is process-wide) "
+        "with its summaries in a temporary folder; only its loop is timed (the best of "
         f"{SEED_REPEATS} run{'s' * (SEED_REPEATS != 1)}). The gallery runs as a user runs it, "
-        "in fresh processes, timed from outside (wall clock), half of the runs before the seed's "
+        "in fresh processes, timed from outside (wall clock), half of the runs before the survey's "
         "and half after, so that a change in the machine's load hits both. "
         "Run `python benchmarks/bench_gallery.py`.",
         "",
