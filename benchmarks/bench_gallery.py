@@ -15,7 +15,7 @@ flushed. Measured here, in the same run:
 * the same work in a fresh process through :func:`lrdecay.viz.gallery.render_gallery`, for the
   time of each part.
 
-The ratio is (seed loop for one curve × 19) / gallery time. Run
+The ratio is (the survey's loop for one curve × 19) / gallery time. Run
 ``python benchmarks/bench_gallery.py`` (or ``make bench``, which writes ``docs/benchmarks.md``).
 """
 
@@ -127,7 +127,7 @@ def time_seed(repeats: int = SEED_REPEATS) -> dict[str, float | str] | None:
     except (ImportError, ValueError):
         return None
     best: dict[str, float | str] | None = None
-    with tempfile.TemporaryDirectory(prefix="seed-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="survey-") as tmp:
         script = Path(tmp) / "seed_cosine_decay.py"
         script.write_text(textwrap.dedent(SEED_SCRIPT), encoding="utf-8")
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "CUDA_VISIBLE_DEVICES": ""}
@@ -240,10 +240,10 @@ def run() -> str:
             "| the survey's TF1 loop, one curve (`cosine_decay`: 22,000 `sess.run`, "
             f"2,000 summaries written and flushed), TensorFlow {seed['tf']} | {loop:.2f} s |",
             f"| the same × {CURVES} curves | {loop * CURVES:.1f} s |",
-            f"| (seed script for one curve including TF import and graph set-up) | "
+            f"| (the survey's script for one curve, including TF import and graph set-up) | "
             f"{float(seed['script']):.2f} s |",
             gallery_row,
-            f"| **ratio: seed loop × {CURVES} / gallery** | **{ratio:.0f}×** |",
+            f"| **ratio: survey loop × {CURVES} / gallery** | **{ratio:.0f}×** |",
         ]
     lines += [
         "",
