@@ -241,3 +241,32 @@ def test_the_tensor_path_on_numpy(name: str, dtype: Any) -> None:
     eps = EPS[dtype]
     scale = float(np.max(np.abs(want[np.isfinite(want)]), initial=0.0))
     assert_ulps(got, want, scale, ulps=16, eps=eps, what=f"{name} without bounds")
+
+
+# --------------------------------------------------------------------------- 32-bit periods
+@pytest.mark.parametrize(
+    "period", [1.00001, 0.8754, 0.70253657106, 3.14159265, 1024.2257633183763, 0.5]
+)
+def test_periods_with_more_digits_than_32_bit_integers_hold(period: float) -> None:
+    # int32 steps (torch here; jax without 64-bit types takes the same path): a period whose
+    # a * b does not fit, or below one step, is counted by long multiplication, not in float32.
+    from frameworks import require
+
+    require("torch")
+    import torch
+
+    import lrdecay
+
+    p = as_ratio(period)
+    rng = np.random.default_rng(7)
+    ends = [int(k * p) for k in (1, 2, 3, 10, 1000, 10**5)] + [int(2**31 // p * p)]
+    steps = sorted(
+        {s for e in ends for s in (e - 1, e, e + 1) if 0 <= s < 2**31}
+        | set(range(20))
+        | {int(x) for x in rng.integers(0, 2**31 - 1, 300)}
+    )
+    schedule = lrdecay.Restarts(lrdecay.linear(0.0, 1.0, period), period)
+    got = schedule(torch.tensor(steps, dtype=torch.int32)).numpy().astype(np.float64)
+    exact = np.array([float(Fraction(s) / p - (Fraction(s) / p).__floor__()) for s in steps])
+    # the phase within the period: right to float32 rounding, never a period off
+    assert np.all(np.abs(got - exact) <= 1e-5), np.asarray(steps)[np.abs(got - exact) > 1e-5][:5]

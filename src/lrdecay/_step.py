@@ -424,19 +424,46 @@ class Step:
         Computed in integer arithmetic when the step is exact (no fraction): ``period`` as written
         (see :func:`as_ratio`) is ``a / b``, and ``r`` is exact too, in units of
         ``1 / (b * scale)``, so a step on a multiple of ``period`` always starts a new period. Where
-        ``a * b * scale`` would not fit the step's integers (a period like ``1024.2257633183763``
-        with ``int32`` steps), ``a / b`` is the closest fraction whose terms fit: within ``1e-6``
-        of a step for ``int32``, far below double precision for ``int64``.
+        ``a * b * scale`` would not fit the step's integers (a period like ``1024.2257633183763``),
+        ``a / b`` is the closest fraction whose terms fit: for ``int64`` steps far below double
+        precision; for 32-bit steps one with ``a`` below ``2**30``, used by binary long
+        multiplication (:meth:`_times`). The ``k``-th period then ends within ``k / (b * D)``
+        steps of where it should (``D = 2**30 / p`` the largest denominator allowed): usually
+        ``k / D**2``, a few millionths of a step, but up to ``k * p / 2**30`` for a period just
+        off a simple fraction (``63008.9999592``), where a 32-bit step within that of a period's
+        end may fall on its other side (a known limitation: 64-bit steps have none).
         """
         bounds = self.known_bounds()
         if bounds is not None and bounds[1] < period:
             return 0.0, self
         ratio = as_ratio(period)
+        narrow = self.int_max is not None and self.int_max < 2**32
         if self.int_max is not None and not self._fits(ratio.numerator * ratio.denominator):
-            room = self.int_max // (self.scale * (ratio.numerator // ratio.denominator + 1))
-            ratio = ratio.limit_denominator(max(1, math.isqrt(room)))
+            whole = self.scale * (ratio.numerator // ratio.denominator + 1)
+            if narrow:  # long multiplication below: the period itself must fit, twice over
+                ratio = ratio.limit_denominator(max(1, self.int_max // (2 * whole)))
+            else:
+                ratio = ratio.limit_denominator(max(1, math.isqrt(self.int_max // whole)))
         a, b = ratio.numerator, ratio.denominator
         units = a * self.scale  # the period, in units of 1 / (b * scale)
+        long_multiplication = (
+            narrow
+            and (units < b or not self._fits(units * b))
+            and self._fits(2 * units)
+            and self._fits(b)
+        )
+        if self.exact and not self.offset and long_multiplication:
+            # 32-bit steps and a period a / b below one step, or whose a * b does not fit them
+            # (1.00001 is 100001 / 100000): floor(n b / units) by binary long multiplication,
+            # every term below 2 * units, so the period is read to about 2 / int_max of itself
+            # (instead of 1 / sqrt(int_max)) and the whole periods are counted exactly for it
+            xp = self.xp
+            whole_periods = xp.floor_divide(self.n, units)
+            q, r = self._times(xp.remainder(self.n, units), b, units)
+            within = None if bounds is None else (0.0, min(bounds[1], float(period)))
+            rest = self._derive(n=r, scale=self.scale * b, bounds=within)
+            rest.period = (period, units)
+            return xp.astype(whole_periods, self.dtype) * b + xp.astype(q, self.dtype), rest
         if self.exact and not self.offset and units >= b and self._fits(units * b):
             xp = self.xp
             within = None if bounds is None else (0.0, min(bounds[1], float(period)))
@@ -463,6 +490,26 @@ class Step:
             q = xp.floor(self.x / period)
             rest = xp.maximum(self.x - q * period, 0.0)
         return q, self._derive(x=rest, bounds=None if bounds is None else (0.0, float(period)))
+
+    def _times(self, r: Any, b: int, units: int) -> tuple[Any, Any]:
+        """``divmod(r * b, units)`` for integers ``0 <= r < units`` without forming ``r * b``:
+        the bits of ``b`` from the highest, doubling and adding ``r``, with every partial
+        remainder below ``2 * units`` (which must fit the step's integers)."""
+        xp = self.xp
+        q = r * 0
+        rem = r * 0
+        for bit in bin(b)[2:]:
+            q = q * 2
+            rem = rem * 2
+            over = rem >= units
+            rem = xp.where(over, rem - units, rem)
+            q = q + xp.astype(over, self.int_dtype)
+            if bit == "1":
+                rem = rem + r
+                over = rem >= units
+                rem = xp.where(over, rem - units, rem)
+                q = q + xp.astype(over, self.int_dtype)
+        return q, rem
 
     def reached(self, boundaries: Sequence[float]) -> tuple[int, int]:
         """The first and last of the pieces between ``boundaries`` (switching at each boundary)

@@ -81,5 +81,7 @@ def searchsorted(table: Any, x: Any, side: str = "left") -> Any:
     """The array-API ``searchsorted`` of a 1-d ``table``, for ``x`` of any shape."""
     # tf.searchsorted wants matching leading dimensions: search a flat copy, then reshape.
     flat = tf.reshape(x, [1, -1])
-    found = tf.searchsorted(tf.reshape(table, [1, -1]), flat, side=side, out_type=x.dtype)
+    # (the index of a float step, a stretched one, is an int32: a table holds at most 4,096)
+    index = x.dtype if x.dtype.is_integer else tf.int32
+    found = tf.searchsorted(tf.reshape(table, [1, -1]), flat, side=side, out_type=index)
     return tf.reshape(found, tf.shape(x))
