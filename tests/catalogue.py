@@ -11,25 +11,39 @@ from __future__ import annotations
 from fractions import Fraction
 
 from lrdecay import (
+    WSD,
     Clip,
+    Clock,
     Constant,
     Cosine,
+    Cyclic,
     Exponential,
     GaussianNoise,
     InverseTime,
     Join,
     NaturalExponential,
+    OneCycle,
     Piecewise,
+    Plateau,
     Polynomial,
     Product,
+    Ramp,
     Restarts,
     Schedule,
     Sum,
+    Tanh,
+    burn_in,
+    epochs,
     floor,
+    fraction,
     hold,
+    inverse_sqrt,
     linear,
+    multistep,
     scale,
+    step_decay,
     warmup,
+    with_floor,
 )
 from lrdecay.compat import tf1
 
@@ -100,6 +114,62 @@ EXAMPLES: dict[str, Schedule] = {
         max_value=1.0,
     ),
     "product-of-joins": hold(Cosine(1.0, 400), 20) * Join([1.0, 0.5], boundaries=[300]),
+    # the modern schedules (issue 7)
+    "Ramp-cosine": Ramp(0.0, 0.1, ramp_steps=300, shape="cosine"),
+    "Ramp-exponential": Ramp(1e-5, 0.1, ramp_steps=777, shape="exponential"),
+    "Ramp-sqrt": Ramp(0.1, 0.001, ramp_steps=1000, shape="sqrt"),
+    "Ramp-power-late": Ramp(0.0, 1.0, ramp_steps=2**31 - 1000, shape="power", power=4.0),
+    "Tanh": Tanh(0.1, decay_steps=1000, end_value=0.001),
+    "step_decay": step_decay(0.1, decay_steps=30, decay_rate=0.1),
+    "multistep": multistep(0.1, boundaries=[100, 1000, 2**31 - 3], decay_rate=0.5),
+    "WSD": WSD(0.1, warmup_steps=100, stable_steps=800, decay_steps=200, end_value=0.001),
+    "WSD-cosine-fraction": WSD(
+        1.0, warmup_steps=50, stable_steps=1950, decay_fraction=0.2, decay_shape="cosine"
+    ),
+    "WSD-1-sqrt-late": WSD(
+        1.0, warmup_steps=10, stable_steps=2**31 - 5000, decay_steps=3000, decay_shape="1-sqrt"
+    ),
+    "WSD-exponential": WSD(
+        1.0,
+        warmup_steps=100,
+        stable_steps=400,
+        decay_steps=2500,
+        init_value=1e-3,
+        end_value=1e-3,
+        decay_shape="exponential",
+        warmup_shape="exponential",
+    ),
+    "WSD-open": WSD(0.1, warmup_steps=100, warmup_shape="cosine"),
+    "WSD-1-sqrt-warmup": WSD(0.1, 2**31 - 1000, 0, 500, warmup_shape="1-sqrt"),
+    "WSD-branched": WSD(0.1, warmup_steps=100, decay_steps=500).with_decay_from(2**24 + 1),
+    "OneCycle": OneCycle(0.004, 0.1, 4e-7, cycle_steps=1000),
+    "OneCycle-3-phase-linear": OneCycle(
+        0.01, 0.1, 1e-4, cycle_steps=2999, warmup_steps=899, shape="linear", three_phase=True
+    ),
+    "Cyclic": Cyclic(0.001, 0.1, up_steps=200),
+    "Cyclic-triangular2": Cyclic(0.01, 0.1, up_steps=20, down_steps=30, mode="triangular2"),
+    "Cyclic-exp_range": Cyclic(0.01, 0.1, up_steps=50, mode="exp_range", gamma=0.9995),
+    "inverse_sqrt": inverse_sqrt(0.1, warmup_steps=100),
+    "inverse_sqrt-timescale": inverse_sqrt(0.1, warmup_steps=10, timescale=1000, init_value=1e-3),
+    "warmup-cosine": warmup(Cosine(0.1, decay_steps=900), steps=100, shape="cosine"),
+    "warmup-exponential": warmup(Cosine(0.1, 900), steps=100, init_value=1e-4, shape="exponential"),
+    "burn_in": burn_in(step_decay(0.01, 400, 0.1), steps=1000),
+    "with_floor": with_floor(Cosine(0.1, decay_steps=1000), 0.001),
+    "Restarts-max_cycles": Restarts(
+        Cosine(1.0, 100, end_value=0.1), 100, period_factor=1.5, value_factor=0.5, max_cycles=4
+    ),
+    # nested compositions of them
+    "restarts-of-onecycle": Restarts(OneCycle(0.01, 0.1, 0.001, cycle_steps=90), period_steps=100),
+    "wsd-times-cyclic": WSD(1.0, warmup_steps=100, stable_steps=900, decay_steps=1000)
+    * Cyclic(0.5, 1.0, up_steps=25),
+    "plateau-of-warmup": Plateau(factor=0.5, patience=2).schedule(
+        warmup(Cosine(0.1, 4900), 100, shape="cosine"),
+        [5.0, 4.0, 3.0, 3.0, 3.0, 3.0, 2.9, 2.9, 2.9, 2.9],
+        steps_per_epoch=500,
+    ),
+    "clock-epochs": Clock(steps_per_epoch=100, total_steps=epochs(30)).build(
+        WSD, 0.1, warmup_steps=epochs(1), stable_steps=epochs(20), decay_steps=fraction(0.3)
+    ),
     # every tf1 constructor
     "tf1.piecewise_constant": tf1.piecewise_constant(None, [50, 80], [0.1, 0.01, 0.001]),
     "tf1.exponential_decay": tf1.exponential_decay(0.1, None, 2000, 0.98),

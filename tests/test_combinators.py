@@ -7,8 +7,11 @@ rational) cycle lengths in a loop, never by the closed form the library uses.
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
+import subprocess
+import sys
 from fractions import Fraction
 from typing import Any
 
@@ -19,24 +22,32 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from ulps import assert_ulps
 
+import lrdecay
 from lrdecay import (
+    WSD,
     Clip,
     Constant,
     Cosine,
+    Cyclic,
     Exponential,
     GaussianNoise,
     Join,
+    OneCycle,
     Piecewise,
+    Plateau,
     Polynomial,
     Product,
     Restarts,
     Schedule,
     Sum,
+    burn_in,
     floor,
     hold,
+    inverse_sqrt,
     linear,
     scale,
     warmup,
+    with_floor,
 )
 
 MAX_STEP = 2**53
@@ -692,3 +703,537 @@ def test_a_zero_stays_zero_when_the_gain_overflows() -> None:
         assert s(np.array([10, 10**6])).tolist() == [0.0, 0.0]
     nonzero = Restarts(Constant(1.0), period_steps=1, value_factor=1.5)
     assert nonzero(10**6) == math.inf
+
+
+# =========================================================================== issue 7
+def torch_lrs(make: Any, n: int, lr: float = 1.0) -> list[float]:
+    """The rate a PyTorch scheduler gives updates 0 .. n - 1 (read before each ``step()``)."""
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr, momentum=0.9)
+    sched = make(opt)
+    out = []
+    for _ in range(n):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return out
+
+
+def mp_ramp(a: float, b: float, u: Fraction, shape: str) -> mpmath.mpf:
+    """A warm-up ramp's value at the fraction ``u`` of its length, from its definition."""
+    u_ = mpmath.mpf(u.numerator) / u.denominator
+    a_, b_ = mpmath.mpf(a), mpmath.mpf(b)
+    if shape == "exponential":
+        return a_ * mpmath.power(b_ / a_, u_)
+    if shape == "1-sqrt":
+        return a_ + (b_ - a_) * (1 - mpmath.sqrt(1 - u_))
+    w = u_ if shape == "linear" else (1 - mpmath.cos(mpmath.pi * u_)) / 2
+    return a_ + (b_ - a_) * w
+
+
+# --------------------------------------------------------------------------- warm-up shapes
+@given(
+    inner=st.one_of(
+        st.builds(Cosine, positive, st.integers(1, 500), positive),
+        st.builds(Exponential, positive, st.integers(1, 100), st.floats(0.1, 1.0)),
+        st.builds(lambda a, b, n: linear(a, b, n), positive, positive, st.integers(1, 500)),
+    ),
+    w=st.one_of(st.integers(1, 2000), st.floats(0.5, 2000.0)),
+    init=st.floats(1e-6, 1.0),
+    shape=st.sampled_from(["linear", "cosine", "exponential", "1-sqrt"]),
+)
+def test_warmup_shapes_join_the_schedule(
+    inner: Schedule, w: float, init: float, shape: str
+) -> None:
+    s = warmup(inner, steps=w, init_value=init, shape=shape)
+    peak = inner(0)
+    assert s(0) == init
+    for t in sorted({1, math.floor(w / 2), math.ceil(w) - 1}):
+        if 0 < t < w:
+            ref = mp_ramp(init, peak, Fraction(t) / Fraction(repr(float(w))), shape)
+            got = s(t)
+            assert abs(mpmath.mpf(got) - ref) <= 1e-12 * max(init, peak), (t, got, ref)
+            assert min(init, peak) <= got <= max(init, peak)
+    if float(w).is_integer():
+        w_int = int(w)
+        assert s(w_int) == peak  # continuous: the ramp ends exactly where the schedule starts
+        for k in (0, 1, 17, 499):
+            assert s(w_int + k) == inner(k)
+    ramp = s(np.arange(math.floor(w) + 1))  # the ramp's steps, and the schedule's first
+    assert (np.diff(ramp) >= 0).all() if peak >= init else (np.diff(ramp) <= 0).all()
+
+
+def test_warmup_shapes_by_hand() -> None:
+    s = warmup(Constant(1.0), steps=4, init_value=1e-4, shape="exponential")
+    assert s(np.arange(6)).tolist() == pytest.approx([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 1.0], rel=1e-13)
+    c = warmup(Constant(1.0), steps=4, shape="cosine")
+    expected = [(1 - math.cos(math.pi * k / 4)) / 2 for k in range(4)] + [1.0]
+    assert c(np.arange(5)).tolist() == pytest.approx(expected, abs=1e-16)
+    # the default shape is the linear warm-up, as built before (same config)
+    assert warmup(Cosine(1.0, 10), 5) == warmup(Cosine(1.0, 10), 5, shape="linear")
+    with pytest.raises(ValueError, match=r"warmup: init_value must be non-zero .*got 0.0"):
+        warmup(Cosine(1.0, 10), 5, shape="exponential")
+    with pytest.raises(ValueError, match=r"warmup: shape must be one of .*got 'quadratic'"):
+        warmup(Cosine(1.0, 10), 5, shape="quadratic")
+
+
+# --------------------------------------------------------------------------- burn-in
+@pytest.mark.parametrize(("b", "power"), [(1000, 4.0), (7, 4.0), (64, 2.0), (10, 0.5)])
+def test_burn_in_is_darknets_formula(b: int, power: float) -> None:
+    base = 0.001
+    s = burn_in(Exponential(base, 100, 0.5, staircase=True), steps=b, power=power)
+    for t in sorted({0, 1, 2, b // 3, b // 2, b - 1}):
+        # darknet's get_current_rate: rate * pow((float)batch_num / net.burn_in, net.power)
+        ref = mpmath.mpf(base) * mpmath.power(mpmath.mpf(t) / b, power)
+        assert abs(mpmath.mpf(s(t)) - ref) <= 1e-15 * base
+    assert s(b) == base and s(b + 100) == base / 2
+    assert burn_in(Constant(0.1), 0) == Constant(0.1)
+    with pytest.raises(ValueError, match=r"burn_in: power must be > 0, got -1"):
+        burn_in(Constant(0.1), 10, power=-1)
+
+
+# --------------------------------------------------------------------------- in-formula floor
+@given(
+    inner=st.one_of(
+        st.builds(Cosine, positive, st.integers(1, 500)),
+        st.builds(lambda a, n: linear(a, 0.0, n), positive, st.integers(1, 500)),
+        st.builds(
+            lambda a, n: WSD(a, 0, 20, n, decay_shape="1-sqrt"), positive, st.integers(1, 99)
+        ),
+    ),
+    f=st.floats(0.0, 1.0),
+    t=st.integers(0, 2000),
+)
+def test_with_floor_ends_exactly_on_the_floor(inner: Schedule, f: float, t: int) -> None:
+    s = with_floor(inner, f)
+    horizon = inner.total_steps
+    assert horizon is not None
+    assert s(math.ceil(horizon)) == f and s(10**12) == f  # exactly, not a clamp
+    # an affine map of the curve: f + (s0 - f) / s0 * inner
+    s0 = inner(0)
+    ref = mpmath.mpf(f) + (mpmath.mpf(s0) - f) / s0 * mpmath.mpf(inner(t))
+    assert abs(mpmath.mpf(s(t)) - ref) <= 4e-16 * (abs(s0) + abs(f))
+    assert s(0) == pytest.approx(s0, rel=4e-16)
+
+
+def test_with_floor_rejects_a_curve_from_zero() -> None:
+    with pytest.raises(ValueError, match=r"with_floor: schedule must not start at 0"):
+        with_floor(linear(0.0, 1.0, 10), 0.1)
+
+
+# --------------------------------------------------------------------------- inverse sqrt
+@pytest.mark.parametrize(("w", "timescale"), [(100, None), (4000, None), (10, 1000), (0, 10_000)])
+def test_inverse_sqrt_against_transformers(w: int, timescale: int | None) -> None:
+    pytest.importorskip("transformers")
+    import torch
+    from transformers import get_inverse_sqrt_schedule
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    factor = get_inverse_sqrt_schedule(opt, num_warmup_steps=w, timescale=timescale).lr_lambdas[0]
+    steps = sorted({0, 1, w // 2, max(w - 1, 0), w, w + 1, 2 * w + 7, 10**5, 10**9, 2**40})
+    s = inverse_sqrt(0.5, warmup_steps=w, timescale=timescale)
+    assert_ulps([s(k) for k in steps], [0.5 * factor(k) for k in steps], 0.5)
+    assert_ulps(s(np.array(steps)), [0.5 * factor(k) for k in steps], 0.5)
+
+
+def test_inverse_sqrt_is_noam() -> None:
+    d, w = 512, 4000
+    s = inverse_sqrt((d * w) ** -0.5, warmup_steps=w)
+    for t in (1, 100, 3999, 4000, 4001, 10**6):
+        noam = d**-0.5 * min(t**-0.5, t * w**-1.5)
+        assert s(t) == pytest.approx(noam, rel=1e-13)
+    with pytest.raises(ValueError, match=r"inverse_sqrt: timescale must be given when warmup"):
+        inverse_sqrt(0.1)
+
+
+# --------------------------------------------------------------------------- restart limit
+@pytest.mark.parametrize(
+    ("p", "m", "g", "n"), [(10, 1.0, 1.0, 3), (7, 1.5, 0.5, 4), (2.5, 2.0, 0.9, 5)]
+)
+def test_restarts_hold_after_max_cycles(p: float, m: float, g: float, n: int) -> None:
+    curve = Cosine(1.0, p, end_value=0.1)
+    limited = Restarts(curve, p, period_factor=m, value_factor=g, max_cycles=n)
+    free = Restarts(curve, p, period_factor=m, value_factor=g)
+    # brute force: the cycle lengths summed as exact rationals
+    start, length = Fraction(0), Fraction(repr(float(p)))
+    for _ in range(n):
+        start, length = start + length, length * Fraction(repr(m))
+    assert limited.total_steps == float(start)
+    before = np.arange(math.ceil(start))
+    assert_ulps(limited(before), free(before))
+    held = mpmath.mpf(g) ** (n - 1) * mpmath.mpf(0.1)  # the last cycle's end: g^(n-1) * s(P)
+    after = limited(np.array([math.ceil(start), math.ceil(start) + 1, 10**6, 2**53]))
+    assert_ulps(after, [float(held)] * 4)
+    with pytest.raises(ValueError, match=r"Restarts: max_cycles must be >= 1, got 0"):
+        Restarts(curve, p, max_cycles=0)
+
+
+# --------------------------------------------------------------------------- WSD
+@given(
+    w=st.integers(0, 300),
+    stable=st.integers(0, 3000),
+    d=st.integers(1, 2000),
+    ratio=st.sampled_from([0.0, 0.01, 0.1]),
+    decay=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+    warm=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+)
+def test_wsd_against_transformers(
+    w: int, stable: int, d: int, ratio: float, decay: str, warm: str
+) -> None:
+    pytest.importorskip("transformers")
+    import torch
+    from transformers import get_wsd_schedule
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    hf = get_wsd_schedule(
+        opt, w, d, num_stable_steps=stable, warmup_type=warm, decay_type=decay, min_lr_ratio=ratio
+    ).lr_lambdas[0]
+    s = WSD(
+        2.0,
+        w,
+        stable,
+        d,
+        init_value=2 * ratio,
+        end_value=2 * ratio,
+        decay_shape=decay,
+        warmup_shape=warm,
+    )
+    total = w + stable + d
+    steps = sorted(
+        k
+        for k in {0, 1, w // 2, w - 1, w, w + 1, w + stable - 1, w + stable, w + stable + 1}
+        | {w + stable + d // 3, total - 1, total, total + 1, 10**7}
+        if k >= 0
+    )
+    ref = [2.0 * hf(k) for k in steps]
+    assert_ulps([s(k) for k in steps], ref, 2.0)
+    assert_ulps(s(np.array(steps)), ref, 2.0)
+    assert s.total_steps == total
+    assert s(total) == 2 * ratio  # exactly the end value
+
+
+def test_wsd_exponential_decay_and_stable_phase() -> None:
+    s = WSD(1.0, 10, 90, 100, init_value=0.001, end_value=0.001, decay_shape="exponential")
+    assert (s(np.arange(10, 100)) == 1.0).all()  # the stable phase is exactly the peak
+    for t in (100, 101, 150, 199):
+        ref = mpmath.power(mpmath.mpf(0.001), mpmath.mpf(t - 100) / 100)
+        assert abs(mpmath.mpf(s(t)) - ref) <= 1e-15
+    assert s(200) == s(10**9) == 0.001
+
+
+@given(
+    w=st.integers(0, 100),
+    k=st.integers(0, 10**6),
+    d=st.one_of(st.integers(1, 1000), st.none()),
+    f=st.floats(0.01, 0.5),
+    decay=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+)
+def test_wsd_decay_on_demand(w: int, k: int, d: int | None, f: float, decay: str) -> None:
+    open_run = WSD(0.1, w, decay_steps=d, decay_fraction=None if d else f, decay_shape=decay)
+    start = w + k
+    assume(start > 0 or d is not None)  # a fraction of a run of 0 steps is no decay
+    branched = open_run.with_decay_from(start)
+    length = (
+        d if d is not None else float(Fraction(start) * Fraction(repr(f)) / (1 - Fraction(repr(f))))
+    )
+    fixed = WSD(0.1, w, k, d, decay_fraction=None if d else f, decay_shape=decay)
+    assert branched == fixed  # the same phases as a run planned with them from the start
+    assert branched.total_steps == pytest.approx(start + length, rel=1e-15)
+    probe = np.array(sorted({0, w, start - 1, start} - {-1}))
+    assert (branched(probe) == open_run(probe)).all()  # identical up to the branch point
+    assert branched(start) == 0.1 and branched(math.ceil(start + length)) == 0.0
+    assert open_run.with_decay_from(start, decay_steps=7).total_steps == start + 7
+
+
+def test_wsd_validation() -> None:
+    with pytest.raises(ValueError, match=r"WSD: decay_steps or decay_fraction must be given"):
+        WSD(0.1, 10, 100)
+    with pytest.raises(ValueError, match=r"WSD: decay_fraction and decay_steps are two ways"):
+        WSD(0.1, 10, 100, 10, decay_fraction=0.1)
+    with pytest.raises(ValueError, match=r"WSD: decay_fraction must be > 0 and < 1, got 1"):
+        WSD(0.1, 10, 100, decay_fraction=1)
+    with pytest.raises(ValueError, match=r"WSD: decay_shape must be one of .*got 'step'"):
+        WSD(0.1, 10, 100, 10, decay_shape="step")
+    with pytest.raises(ValueError, match=r"WSD: end_value must be non-zero .*exponential"):
+        WSD(0.1, 10, 100, 10, decay_shape="exponential")
+    with pytest.raises(ValueError, match=r"WSD: init_value must be non-zero .*exponential"):
+        WSD(0.1, 10, 100, 10, warmup_shape="exponential")
+    with pytest.raises(ValueError, match=r"WSD.with_decay_from: step must be >= warmup_steps"):
+        WSD(0.1, 10, decay_steps=10).with_decay_from(5)
+    with pytest.raises(ValueError, match=r"WSD.with_decay_from: decay_steps must be given"):
+        WSD(0.1, 10).with_decay_from(50)
+    with pytest.raises(ValueError, match=r"WSD: stable_steps must be >= 0, got -1"):
+        WSD(0.1, 10, -1, 10)
+
+
+# --------------------------------------------------------------------------- OneCycle
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("anneal", ["cos", "linear"])
+@pytest.mark.parametrize(("total", "pct"), [(100, 0.3), (1000, 0.25), (57, 0.4), (10, 0.3)])
+def test_onecycle_against_torch(three_phase: bool, anneal: str, total: int, pct: float) -> None:
+    import torch
+
+    def make(opt: Any) -> Any:
+        return torch.optim.lr_scheduler.OneCycleLR(
+            opt,
+            max_lr=0.5,
+            total_steps=total,
+            pct_start=pct,
+            anneal_strategy=anneal,
+            three_phase=three_phase,
+            div_factor=20.0,
+            final_div_factor=1e3,
+        )
+
+    ref = torch_lrs(make, total)
+    # PyTorch's phases end at pct * total - 1 (the peak) and total - 1 (the end)
+    s = OneCycle(
+        0.5 / 20,
+        0.5,
+        0.5 / 20 / 1e3,
+        cycle_steps=total - 1,
+        warmup_steps=pct * total - 1,
+        shape="cosine" if anneal == "cos" else "linear",
+        three_phase=three_phase,
+    )
+    assert_ulps(s(np.arange(total)), ref, 0.5, ulps=64)
+    assert_ulps([s(k) for k in range(total)], ref, 0.5, ulps=64)
+
+
+def test_onecycle_against_optax() -> None:
+    pytest.importorskip("optax")
+    code = (
+        "import json, optax, numpy as np, jax\n"
+        "jax.config.update('jax_enable_x64', True)\n"
+        "out = {}\n"
+        "s = optax.cosine_onecycle_schedule(1000, 0.1, 0.25, 25.0, 1e4)\n"
+        "out['cosine'] = [float(s(np.int64(k))) for k in range(0, 1003)]\n"
+        "print(json.dumps(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ref = json.loads(done.stdout.strip().splitlines()[-1])
+    for shape in ("cosine",):  # (optax's linear one-cycle has three unequal phases)
+        s = OneCycle(
+            0.1 / 25, 0.1, 0.1 / 25 / 1e4, cycle_steps=1000, warmup_fraction=0.25, shape=shape
+        )
+        assert_ulps(s(np.arange(1003)), ref[shape], 0.1, ulps=64, what=shape)
+
+
+def test_onecycle_by_hand_and_validation() -> None:
+    s = OneCycle(0.1, 1.0, 0.0, cycle_steps=100, three_phase=True, shape="linear")
+    assert [s(0), s(30), s(60), s(80), s(100), s(10**6)] == [0.1, 1.0, 0.1, 0.05, 0.0, 0.0]
+    assert OneCycle(0.1, 1.0, 0.0, 100).warmup_fraction is None  # the default 0.3, not stored
+    assert OneCycle(0.1, 1.0, 0.0, 100)(30) == 1.0
+    with pytest.raises(ValueError, match=r"OneCycle: warmup_fraction and warmup_steps are two"):
+        OneCycle(0.1, 1.0, 0.0, 100, warmup_steps=10, warmup_fraction=0.1)
+    with pytest.raises(ValueError, match=r"OneCycle: warmup_fraction must be > 0 and < 0.5"):
+        OneCycle(0.1, 1.0, 0.0, 100, warmup_fraction=0.5, three_phase=True)
+    with pytest.raises(ValueError, match=r"OneCycle: warmup_steps must leave room"):
+        OneCycle(0.1, 1.0, 0.0, 100, warmup_steps=100)
+    with pytest.raises(ValueError, match=r"OneCycle: shape must be one of .*got 'cos'"):
+        OneCycle(0.1, 1.0, 0.0, 100, shape="cos")
+
+
+# --------------------------------------------------------------------------- Cyclic
+@pytest.mark.parametrize(
+    ("up", "down", "mode", "gamma"),
+    [
+        (10, None, "triangular", 1.0),
+        (7, 13, "triangular", 1.0),
+        (5, 5, "triangular2", 1.0),
+        (20, 3, "triangular2", 1.0),
+        (10, 15, "exp_range", 0.99),
+        (2000, None, "exp_range", 0.99994),
+    ],
+)
+def test_cyclic_against_torch(up: int, down: int | None, mode: str, gamma: float) -> None:
+    import torch
+
+    n = 5 * (up + (down or up)) + 3
+
+    def make(opt: Any) -> Any:
+        return torch.optim.lr_scheduler.CyclicLR(
+            opt,
+            base_lr=0.001,
+            max_lr=0.1,
+            step_size_up=up,
+            step_size_down=down,
+            mode=mode,
+            gamma=gamma,
+            cycle_momentum=False,
+        )
+
+    ref = torch_lrs(make, n)
+    s = Cyclic(0.001, 0.1, up_steps=up, down_steps=down, mode=mode, gamma=gamma)
+    # torch raises the binary double nearest gamma to the k-th power, lrdecay the decimal as
+    # written: k ulps of gamma apart at step k
+    ulps = 64 + (4 * n if mode == "exp_range" else 0)
+    assert_ulps(s(np.arange(n)), ref, 0.1, ulps=ulps)
+    assert_ulps([s(k) for k in range(0, n, 7)], ref[::7], 0.1, ulps=ulps)
+    # and against Smith's formula in exact arithmetic, gamma as written
+    period = up + (down or up)
+    for k in range(0, n, max(1, n // 97)):
+        cycle, r = divmod(k, period)
+        tri = Fraction(r, up) if r < up else 1 - Fraction(r - up, down or up)
+        amp = {"triangular": mpmath.mpf(1), "triangular2": mpmath.mpf(2) ** -cycle}.get(
+            mode, mpmath.power(mpmath.mpf(repr(gamma)), k)
+        )
+        ref_k = mpmath.mpf(0.001) + (mpmath.mpf(0.1) - mpmath.mpf(0.001)) * amp * (
+            mpmath.mpf(tri.numerator) / tri.denominator
+        )
+        assert abs(mpmath.mpf(s(k)) - ref_k) <= 1e-12 * 0.1, (k, s(k), ref_k)
+
+
+def test_cyclic_validation() -> None:
+    with pytest.raises(ValueError, match=r"Cyclic: mode must be one of .*got 'sine'"):
+        Cyclic(0.1, 1.0, 10, mode="sine")
+    with pytest.raises(ValueError, match=r"Cyclic: gamma must be > 0, got 0"):
+        Cyclic(0.1, 1.0, 10, mode="exp_range", gamma=0)
+    with pytest.raises(ValueError, match=r"Cyclic: up_steps must be > 0"):
+        Cyclic(0.1, 1.0, 0)
+    assert Cyclic(0.1, 1.0, 10).total_steps is None
+
+
+# --------------------------------------------------------------------------- Plateau
+metric_lists = st.lists(
+    st.one_of(st.floats(-5.0, 5.0), st.sampled_from([1.0, 1.0001, 0.9999, 2.0])),
+    max_size=60,
+)
+
+
+@given(
+    metrics=metric_lists,
+    mode=st.sampled_from(["min", "max"]),
+    threshold_mode=st.sampled_from(["rel", "abs"]),
+    threshold=st.sampled_from([0.0, 1e-4, 0.01, 0.5]),
+    factor=st.sampled_from([0.1, 0.5, 0.9]),
+    patience=st.integers(0, 4),
+    cooldown=st.integers(0, 3),
+    min_scale=st.sampled_from([0.0, 0.01, 0.3]),
+)
+def test_plateau_against_torch(
+    metrics: list[float],
+    mode: str,
+    threshold_mode: str,
+    threshold: float,
+    factor: float,
+    patience: int,
+    cooldown: int,
+    min_scale: float,
+) -> None:
+    import torch
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    ref_sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt,
+        mode=mode,
+        factor=factor,
+        patience=patience,
+        threshold=threshold,
+        threshold_mode=threshold_mode,
+        cooldown=cooldown,
+        min_lr=min_scale,
+    )
+    ref = []
+    for m in metrics:
+        ref_sched.step(m)
+        ref.append(opt.param_groups[0]["lr"])
+    rule = Plateau(
+        factor=factor,
+        patience=patience,
+        threshold=threshold,
+        threshold_mode=threshold_mode,
+        mode=mode,
+        cooldown=cooldown,
+        min_scale=min_scale,
+    )
+    assert rule.simulate(metrics) == pytest.approx(ref, rel=1e-15)
+
+
+def test_plateau_schedule_is_a_pure_schedule() -> None:
+    rule = Plateau(factor=0.5, patience=1)
+    metrics = [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0]
+    assert rule.simulate(metrics) == [1.0, 1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    base = warmup(Cosine(1.0, 900), 100, shape="cosine")  # composes with a warm-up
+    s = rule.schedule(base, metrics, steps_per_epoch=100)
+    expected = [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.25]  # epoch e: after metric e - 1
+    steps = np.arange(900)
+    assert_ulps(s(steps), base(steps) * np.repeat(expected, 100))
+    assert s.total_steps == 1000
+    assert lrdecay.from_config(lrdecay.to_config(s)) == s  # saved and rebuilt like any schedule
+    state = rule.start()
+    assert [state.step(m) for m in metrics] == rule.simulate(metrics)
+    assert state.best == 1.0
+    # resume from a checkpoint mid-run: the same multipliers as one uninterrupted run
+    first = rule.start()
+    head = [first.step(m) for m in metrics[:4]]
+    resumed = rule.start()
+    resumed.load_state_dict(json.loads(json.dumps(first.state_dict())))
+    assert head + [resumed.step(m) for m in metrics[4:]] == rule.simulate(metrics)
+    with pytest.raises(ValueError, match=r"missing \['scale'\]"):
+        rule.start().load_state_dict({"best": 1.0, "bad": 0, "cooldown_left": 0, "seen": 3})
+
+
+def test_plateau_validation() -> None:
+    with pytest.raises(ValueError, match=r"Plateau: factor must be >= 0 and < 1, got 1.0"):
+        Plateau(factor=1.0)
+    with pytest.raises(ValueError, match=r"Plateau: mode must be one of min, max, got 'best'"):
+        Plateau(mode="best")
+    with pytest.raises(ValueError, match=r"Plateau: patience must be >= 0, got -1"):
+        Plateau(patience=-1)
+    with pytest.raises(TypeError, match=r"Plateau.step: metric must be a real number"):
+        Plateau().simulate(["low"])
+
+
+# --------------------------------------------------------------------------- shared properties
+rates = st.floats(1e-6, 1.0)
+# lengths as people write them: whole steps, or a decimal (a period of 1.4824719004100189 steps,
+# 17 digits, has no exact ratio in int64 steps: see Step.divmod)
+lengths = st.one_of(st.integers(1, 10**6), st.integers(5, 10**6).map(lambda k: k / 10))
+
+
+@st.composite
+def modern(draw: st.DrawFn) -> tuple[Schedule, list[float]]:
+    """One of the issue-7 schedules, with the values it is built from (its range's ends)."""
+    kind = draw(st.sampled_from(["WSD", "OneCycle", "Cyclic", "inverse_sqrt", "warmup", "Tanh"]))
+    a, b, c = draw(rates), draw(rates), draw(rates)
+    n, m, k = draw(lengths), draw(lengths), draw(lengths)
+    if kind == "WSD":
+        shape = draw(st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]))
+        warm = draw(st.sampled_from(["linear", "cosine", "exponential", "1-sqrt"]))
+        s: Schedule = WSD(
+            b, n, m, k, init_value=a, end_value=c, decay_shape=shape, warmup_shape=warm
+        )
+        return s, [a, b, c]
+    if kind == "OneCycle":
+        three = draw(st.booleans())
+        f = draw(st.floats(0.01, 0.49 if three else 0.99))
+        shape = draw(st.sampled_from(["cosine", "linear"]))
+        return OneCycle(a, b, c, n, warmup_fraction=f, shape=shape, three_phase=three), [a, b, c]
+    if kind == "Cyclic":
+        mode = draw(st.sampled_from(["triangular", "triangular2", "exp_range"]))
+        gamma = draw(st.floats(0.9, 1.0))
+        return Cyclic(a, b, n, m, mode=mode, gamma=gamma), [a, b]
+    if kind == "inverse_sqrt":
+        return inverse_sqrt(b, n, timescale=m, init_value=a), [a, b, 0.0]
+    if kind == "warmup":
+        shape = draw(st.sampled_from(["linear", "cosine", "exponential"]))
+        return warmup(Cosine(b, m, end_value=c), n, init_value=a, shape=shape), [a, b, c]
+    return lrdecay.Tanh(a, n, end_value=c), [a, c]
+
+
+@given(case=modern(), data=st.data())
+def test_modern_schedules_are_finite_and_within_their_values(
+    case: tuple[Schedule, list[float]], data: st.DataObject
+) -> None:
+    s, ends = case
+    steps = data.draw(st.lists(st.integers(0, 2**53), min_size=1, max_size=20))
+    steps += [0, 1, 2**31 - 1, 2**53]
+    for dtype, eps in (("float64", 2.0**-52), ("float32", 2.0**-23)):
+        got = s(np.array(steps, dtype=np.int64), dtype=dtype)
+        assert np.isfinite(got).all()
+        slack = 8 * eps * max(ends)
+        assert (got >= min(ends) - slack).all() and (got <= max(ends) + slack).all(), (s, got)
+    scalars = [s(k) for k in steps]
+    assert_ulps(scalars, s(np.array(steps, dtype=np.int64)), max(ends))

@@ -89,6 +89,20 @@ EXAMPLES: dict[str, list[Schedule]] = {
     ],
     "Sum": [Sum((Cosine(1.0, 10), Constant(0.1))), Cosine(1.0, 10) + 0.1],
     "Product": [Product((Cosine(1.0, 10),)), 0.1 * Cosine(1.0, 10)],
+    "Ramp": [lrdecay.Ramp(0.0, 1.0, 10), lrdecay.Ramp(1e-3, 1.0, 7.5, shape="exponential")],
+    "Tanh": [lrdecay.Tanh(0.1, 100), lrdecay.Tanh(1.0, 10, end_value=0.1, lower=-3, upper=5)],
+    "WSD": [
+        lrdecay.WSD(0.1, 10, 80, 10),
+        lrdecay.WSD(0.1, warmup_steps=10, decay_fraction=0.1, decay_shape="1-sqrt"),
+    ],
+    "OneCycle": [
+        lrdecay.OneCycle(0.004, 0.1, 4e-7, 1000),
+        lrdecay.OneCycle(0.01, 0.1, 1e-4, 99, warmup_steps=29, shape="linear", three_phase=True),
+    ],
+    "Cyclic": [
+        lrdecay.Cyclic(0.001, 0.1, 200),
+        lrdecay.Cyclic(0.01, 0.1, 20, 30, mode="exp_range", gamma=0.999),
+    ],
 }
 HELPER_EXAMPLES: dict[str, Schedule] = {
     "warmup": warmup(Cosine(0.1, 900), steps=100),
@@ -96,6 +110,10 @@ HELPER_EXAMPLES: dict[str, Schedule] = {
     "scale": scale(Cosine(1.0, 900), 0.1),
     "floor": floor(Exponential(0.1, 10, 0.9), 0.001),
     "operators": 0.1 * Cosine(1.0, 100) + 0.01,
+    "restarts-max_cycles": Restarts(Cosine(1.0, 10), 10, period_factor=2.0, max_cycles=3),
+    "warmup-cosine": warmup(Cosine(0.1, 900), steps=100, shape="cosine"),
+    "inverse_sqrt": lrdecay.inverse_sqrt(0.1, 100),
+    "plateau": lrdecay.Plateau(patience=0).schedule(Cosine(0.1, 900), [3.0, 3.0], 100),
     "tf1-noisy": tf1.noisy_linear_cosine_decay(0.1, None, 1000, seed=3),
     "tf1-restarts": tf1.cosine_decay_restarts(0.1, None, 100, m_mul=0.5, alpha=0.01),
     "tf1-burnin": tf1.exponential_decay_with_burnin(None, 0.1, 200, 0.9, 0.01, 50, 0.02),

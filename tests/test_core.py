@@ -489,6 +489,14 @@ TOTAL_STEPS: list[Any] = [
     pytest.param(hold(Cosine(1.0, 900), 50), 950, id="hold"),
     pytest.param(scale(Cosine(1.0, 900), 0.5), 900, id="scale"),
     pytest.param(floor(Cosine(1.0, 900), 0.1), 900, id="floor"),
+    pytest.param(lrdecay.Ramp(0.0, 1.0, 12.5, shape="cosine"), 12.5, id="Ramp"),
+    pytest.param(lrdecay.Tanh(1.0, 300), 300, id="Tanh"),
+    pytest.param(lrdecay.WSD(1.0, 10, 80, 10.5), 100.5, id="WSD"),
+    pytest.param(lrdecay.WSD(1.0, 10), 10, id="WSD-open"),
+    pytest.param(lrdecay.WSD(1.0, 10, 70, decay_fraction=0.2), 100, id="WSD-fraction"),
+    pytest.param(lrdecay.OneCycle(0.1, 1.0, 0.0, 999), 999, id="OneCycle"),
+    pytest.param(lrdecay.Cyclic(0.1, 1.0, 10), None, id="Cyclic"),
+    pytest.param(Restarts(Cosine(1.0, 10), 10, 2.0, max_cycles=3), 70, id="Restarts-max_cycles"),
 ]
 
 

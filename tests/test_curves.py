@@ -26,8 +26,12 @@ from lrdecay import (
     InverseTime,
     Piecewise,
     Polynomial,
+    Ramp,
     Schedule,
+    Tanh,
     linear,
+    multistep,
+    step_decay,
 )
 
 mpmath.mp.dps = 40
@@ -607,3 +611,146 @@ def test_an_empty_array_of_steps() -> None:
     for s in (Cosine(1.0, 10), Polynomial(1.0, 10), Exponential(1.0, 10, 0.5)):
         out = s(np.array([], dtype=np.int64))
         assert out.shape == (0,) and out.dtype == np.float64
+
+
+# --------------------------------------------------------------------------- Ramp (issue 7)
+def ref_ramp(a: float, b: float, d: float, shape: str, power: float, t: int) -> mpmath.mpf:
+    """The ramp's shapes, written from their definitions in mpmath."""
+    u = min(mpmath.mpf(t), mpmath.mpf(d)) / mpmath.mpf(d)
+    a_, b_ = mpmath.mpf(a), mpmath.mpf(b)
+    if shape == "exponential":
+        return a_ * mpmath.power(b_ / a_, u)
+    w = {
+        "linear": u,
+        "cosine": (1 - mpmath.cos(mpmath.pi * u)) / 2,
+        "sqrt": mpmath.sqrt(u),
+        "1-sqrt": 1 - mpmath.sqrt(1 - u),
+        "power": mpmath.power(u, power),
+    }[shape]
+    return a_ + (b_ - a_) * w
+
+
+@given(
+    data=st.data(),
+    a=positive_values,
+    b=positive_values,
+    d=durations,
+    shape=st.sampled_from(["linear", "cosine", "exponential", "sqrt", "1-sqrt", "power"]),
+    power=st.floats(0.25, 6.0),
+)
+def test_ramp_against_formula(
+    data: st.DataObject, a: float, b: float, d: float, shape: str, power: float
+) -> None:
+    s = Ramp(a, b, d, shape=shape, power=power)
+    t = data.draw(steps_around(d))
+    ref = ref_ramp(a, b, d, shape, power, t)
+    for got in evaluate_both(s, t):
+        check_close(got, ref, max(a, b))
+        assert min(a, b) <= got <= max(a, b)  # never outside its ends
+    # exactly the ends: init_value at 0, end_value from the horizon on
+    assert s(0) == a and s(math.ceil(d)) == b and s(MAX_STEP) == b
+    assert s.total_steps == d
+
+
+@pytest.mark.parametrize("shape", ["linear", "cosine", "exponential", "sqrt", "1-sqrt", "power"])
+def test_ramp_is_monotone(shape: str) -> None:
+    up = Ramp(1e-4, 0.1, 997, shape=shape, power=4.0)(np.arange(1100))
+    down = Ramp(0.1, 1e-4, 997, shape=shape, power=4.0)(np.arange(1100))
+    assert (np.diff(up) >= 0).all() and (np.diff(down) <= 0).all()
+
+
+def test_ramp_validation() -> None:
+    with pytest.raises(ValueError, match=r"Ramp: shape must be one of .*got 'cubic'"):
+        Ramp(0.0, 1.0, 10, shape="cubic")
+    with pytest.raises(TypeError, match=r"Ramp: shape must be one of .*got 3 \(int\)"):
+        Ramp(0.0, 1.0, 10, shape=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"Ramp: power must be > 0, got 0"):
+        Ramp(0.0, 1.0, 10, shape="power", power=0)
+    with pytest.raises(ValueError, match=r"Ramp: init_value and end_value must be non-zero"):
+        Ramp(0.0, 1.0, 10, shape="exponential")
+    with pytest.raises(ValueError, match=r"Ramp: init_value and end_value .*got init_value=-1"):
+        Ramp(-1.0, 1.0, 10, shape="exponential")
+    with pytest.raises(ValueError, match=r"Ramp: ramp_steps must be > 0"):
+        Ramp(0.0, 1.0, 0)
+
+
+# --------------------------------------------------------------------------- Tanh (issue 7)
+def ref_tanh(v0: float, d: float, v1: float, lb: float, ub: float, t: int) -> mpmath.mpf:
+    """timm's TanhLRScheduler formula (tanh_lr.py), held from t_initial on."""
+    tr = min(mpmath.mpf(t), mpmath.mpf(d)) / mpmath.mpf(d)
+    return v1 + mpmath.mpf(0.5) * (mpmath.mpf(v0) - v1) * (1 - mpmath.tanh(lb * (1 - tr) + ub * tr))
+
+
+@given(
+    data=st.data(),
+    v0=positive_values,
+    v1=st.floats(0.0, 1e-3),
+    d=durations,
+    lb=st.floats(-10.0, 0.0),
+    width=st.floats(0.5, 15.0),
+)
+def test_tanh_against_timm_formula(
+    data: st.DataObject, v0: float, v1: float, d: float, lb: float, width: float
+) -> None:
+    s = Tanh(v0, d, end_value=v1, lower=lb, upper=lb + width)
+    t = data.draw(steps_around(d))
+    ref = ref_tanh(v0, d, v1, lb, lb + width, t)
+    for got in evaluate_both(s, t):
+        check_close(got, ref, max(v0, v1))
+
+
+def test_tanh_by_hand() -> None:
+    s = Tanh(1.0, 100)
+    assert s(70) == 0.5  # z = -7 + 10 * 0.7 = 0: tanh(0) = 0
+    assert s(0) == pytest.approx(0.5 * (1 + math.tanh(7)), rel=1e-15)
+    assert s(100) == s(10**9) == pytest.approx(0.5 * (1 - math.tanh(3)), rel=1e-14)
+    assert s.total_steps == 100
+    with pytest.raises(ValueError, match=r"Tanh: lower must be < upper, got lower=3, upper=3"):
+        Tanh(1.0, 100, lower=3, upper=3)
+    with pytest.raises(ValueError, match=r"Tanh: decay_steps must be > 0"):
+        Tanh(1.0, -1)
+
+
+# --------------------------------------------------------------------------- step / multistep
+def torch_lrs(make: object, n: int, lr: float = 1.0) -> list[float]:
+    """The rate PyTorch's scheduler gives updates 0 .. n - 1 (read before each ``step()``)."""
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = make(opt)  # type: ignore[operator]
+    out = []
+    for _ in range(n):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return out
+
+
+@pytest.mark.parametrize(("size", "gamma"), [(1, 0.5), (7, 0.1), (30, 0.9)])
+def test_step_decay_against_torch_steplr(size: int, gamma: float) -> None:
+    import torch
+
+    ref = torch_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, size, gamma), 200, lr=0.3)
+    ours = step_decay(0.3, size, gamma)(np.arange(200))
+    # torch multiplies the live rate (chainable form): a rounding per decay
+    assert_ulps(ours, ref, 0.3, ulps=64)
+    assert step_decay(0.3, size, gamma) == Exponential(0.3, size, gamma, staircase=True)
+
+
+@pytest.mark.parametrize("milestones", [[1], [10, 20], [3, 50, 51, 120]])
+def test_multistep_against_torch_multisteplr(milestones: list[int]) -> None:
+    import torch
+
+    ref = torch_lrs(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones, 0.1), 150)
+    ours = multistep(1.0, milestones, 0.1)(np.arange(150))
+    assert_ulps(ours, ref, 1.0, ulps=64)
+    exact = [0.1 ** bisect.bisect_right(milestones, k) for k in range(150)]
+    assert_ulps(ours, exact, 1.0)
+
+
+def test_step_helpers_validation() -> None:
+    with pytest.raises(ValueError, match=r"step_decay: decay_steps must be > 0"):
+        step_decay(0.1, 0, 0.5)
+    with pytest.raises(ValueError, match=r"Piecewise: boundaries must be strictly increasing"):
+        multistep(0.1, [10, 10], 0.5)
+    with pytest.raises(TypeError, match=r"multistep: decay_rate must be a real number"):
+        multistep(0.1, [10], "0.5")

@@ -127,7 +127,26 @@ SIGNED_PERIODS_BAD: list[tuple[str, Any, type[Exception]]] = [  # TF1: |num_peri
 OPTIONAL_DURATION_BAD: list[tuple[str, Any, type[Exception]]] = [  # 0 turns the part off
     case for case in DURATION_BAD if case[0] != "zero"
 ]
+CHOICE_BAD: list[tuple[str, Any, type[Exception]]] = [
+    ("unknown", "nope", ValueError),
+    ("None", None, TypeError),
+    ("int", 3, TypeError),
+]
+FRACTION_BAD: list[tuple[str, Any, type[Exception]]] = [  # in (0, 1); None: not given
+    *[case for case in NUMBER_BAD if case[1] is not None],
+    ("zero", 0, ValueError),
+    ("one", 1, ValueError),
+    ("negative", -0.5, ValueError),
+]
 KINDS: dict[str, list[tuple[str, Any, type[Exception]]]] = {
+    "choice": CHOICE_BAD,
+    "fraction?": FRACTION_BAD,
+    "duration|None": [case for case in DURATION_BAD if case[1] is not None],
+    "duration?|None": [case for case in OPTIONAL_DURATION_BAD if case[1] is not None],
+    "int>=1?": [
+        *[case for case in INT_NONNEG_BAD if case[1] is not None],
+        ("zero", 0, ValueError),
+    ],
     "number": NUMBER_BAD,
     "duration": DURATION_BAD,
     "periods": PERIODS_BAD,
@@ -242,12 +261,19 @@ CTORS = [
     Ctor(
         "Restarts",
         Restarts,
-        {"schedule": CS, "period_steps": 10, "period_factor": 2.0, "value_factor": 0.5},
+        {
+            "schedule": CS,
+            "period_steps": 10,
+            "period_factor": 2.0,
+            "value_factor": 0.5,
+            "max_cycles": 3,
+        },
         {
             "schedule": "schedule",
             "period_steps": "duration",
             "period_factor": "number",
             "value_factor": "number",
+            "max_cycles": "int>=1?",
         },
     ),
     Ctor(
@@ -261,8 +287,8 @@ CTORS = [
     Ctor(
         "warmup",
         warmup,
-        {"schedule": CS, "steps": 10, "init_value": 0.0},
-        {"schedule": "schedule", "steps": "duration?", "init_value": "number"},
+        {"schedule": CS, "steps": 10, "init_value": 0.1, "shape": "cosine"},
+        {"schedule": "schedule", "steps": "duration?", "init_value": "number", "shape": "choice"},
     ),
     Ctor(
         "hold",
@@ -281,6 +307,136 @@ CTORS = [
         floor,
         {"schedule": CS, "min_value": 0.5},
         {"schedule": "schedule", "min_value": "number"},
+    ),
+    # ----- issue 7: the modern schedules
+    Ctor(
+        "Ramp",
+        lrdecay.Ramp,
+        {"init_value": 0.0, "end_value": 1.0, "ramp_steps": 10, "shape": "power", "power": 2.0},
+        {
+            "init_value": "number",
+            "end_value": "number",
+            "ramp_steps": "duration",
+            "shape": "choice",
+            "power": "positive",
+        },
+    ),
+    Ctor(
+        "Tanh",
+        lrdecay.Tanh,
+        {"init_value": 1.0, "decay_steps": 10, "end_value": 0.0, "lower": -7.0, "upper": 3.0},
+        {
+            "init_value": "number",
+            "decay_steps": "duration",
+            "end_value": "number",
+            "lower": "number",
+            "upper": "number",
+        },
+    ),
+    Ctor(
+        "step_decay",
+        lrdecay.step_decay,
+        {"init_value": 1.0, "decay_steps": 10, "decay_rate": 0.5},
+        {"init_value": "number", "decay_steps": "duration", "decay_rate": "number"},
+    ),
+    Ctor(
+        "multistep",
+        lrdecay.multistep,
+        {"init_value": 1.0, "boundaries": [10, 20], "decay_rate": 0.5},
+        {"init_value": "number", "boundaries": "sequence", "decay_rate": "number"},
+    ),
+    Ctor(
+        "WSD",
+        lrdecay.WSD,
+        {
+            "peak_value": 1.0,
+            "warmup_steps": 10,
+            "stable_steps": 80,
+            "decay_steps": None,
+            "decay_fraction": 0.1,
+            "init_value": 0.0,
+            "end_value": 0.0,
+            "decay_shape": "cosine",
+            "warmup_shape": "cosine",
+        },
+        {
+            "peak_value": "number",
+            "warmup_steps": "duration?",
+            "stable_steps": "duration?|None",
+            "decay_steps": "duration|None",
+            "decay_fraction": "fraction?",
+            "init_value": "number",
+            "end_value": "number",
+            "decay_shape": "choice",
+            "warmup_shape": "choice",
+        },
+    ),
+    Ctor(
+        "OneCycle",
+        lrdecay.OneCycle,
+        {
+            "init_value": 0.04,
+            "peak_value": 1.0,
+            "end_value": 0.0,
+            "cycle_steps": 100,
+            "warmup_steps": None,
+            "warmup_fraction": None,
+            "shape": "linear",
+            "three_phase": True,
+        },
+        {
+            "init_value": "number",
+            "peak_value": "number",
+            "end_value": "number",
+            "cycle_steps": "duration",
+            "warmup_steps": "duration|None",
+            "warmup_fraction": "fraction?",
+            "shape": "choice",
+            "three_phase": "bool",
+        },
+    ),
+    Ctor(
+        "Cyclic",
+        lrdecay.Cyclic,
+        {
+            "init_value": 0.1,
+            "peak_value": 1.0,
+            "up_steps": 10,
+            "down_steps": 5,
+            "mode": "exp_range",
+            "gamma": 0.99,
+        },
+        {
+            "init_value": "number",
+            "peak_value": "number",
+            "up_steps": "duration",
+            "down_steps": "duration|None",
+            "mode": "choice",
+            "gamma": "positive",
+        },
+    ),
+    Ctor(
+        "burn_in",
+        lrdecay.burn_in,
+        {"schedule": CS, "steps": 10, "power": 4.0},
+        {"schedule": "schedule", "steps": "duration?", "power": "positive"},
+    ),
+    Ctor(
+        "with_floor",
+        lrdecay.with_floor,
+        {"schedule": CS, "floor_value": 0.1},
+        {"schedule": "schedule", "floor_value": "number"},
+    ),
+    Ctor(
+        "inverse_sqrt",
+        lrdecay.inverse_sqrt,
+        {"peak_value": 1.0, "warmup_steps": 10, "timescale": 100, "init_value": 0.0},
+        {
+            "peak_value": "number",
+            "warmup_steps": "duration?",
+            "timescale": "duration|None",
+            "init_value": "number",
+        },
     ),
     # ----- compat.tf1
     Ctor(
@@ -496,6 +652,8 @@ def test_table_covers_every_parameter_of_every_constructor() -> None:
         name: getattr(lrdecay, name)
         for name in lrdecay.__all__
         if name not in {"Schedule", "dumps", "loads", "to_config", "from_config", "__version__"}
+        # not schedule constructors: validated in test_units.py and test_combinators.py
+        and name not in {"Plateau", "Clock", "Duration", "epochs", "fraction", "steps"}
     }
     public.update({f"tf1.{name}": getattr(tf1, name) for name in tf1.__all__})
     assert set(public) == set(BY_NAME)

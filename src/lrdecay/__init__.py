@@ -19,7 +19,23 @@ from typing import Any as _Any
 from lrdecay._core import Schedule
 
 if TYPE_CHECKING:
-    from lrdecay.combinators import Clip, Join, Product, Restarts, Sum, floor, hold, scale, warmup
+    from lrdecay.combinators import (
+        WSD,
+        Clip,
+        Cyclic,
+        Join,
+        OneCycle,
+        Product,
+        Restarts,
+        Sum,
+        burn_in,
+        floor,
+        hold,
+        inverse_sqrt,
+        scale,
+        warmup,
+        with_floor,
+    )
     from lrdecay.config import dumps, from_config, loads, to_config
     from lrdecay.curves import (
         Constant,
@@ -30,8 +46,14 @@ if TYPE_CHECKING:
         NaturalExponential,
         Piecewise,
         Polynomial,
+        Ramp,
+        Tanh,
         linear,
+        multistep,
+        step_decay,
     )
+    from lrdecay.plateau import Plateau
+    from lrdecay.units import Clock, Duration, epochs, fraction, steps
 
 # The curves, combinators and config are loaded on first use (PEP 562), so that `import lrdecay`
 # costs a few milliseconds: defining their dataclasses takes most of lrdecay's import time.
@@ -46,14 +68,36 @@ _LAZY = {
             "NaturalExponential",
             "Piecewise",
             "Polynomial",
+            "Ramp",
+            "Tanh",
             "linear",
+            "multistep",
+            "step_decay",
         ),
         "lrdecay.curves",
     ),
     **dict.fromkeys(
-        ("Clip", "Join", "Product", "Restarts", "Sum", "floor", "hold", "scale", "warmup"),
+        (
+            "Clip",
+            "Cyclic",
+            "Join",
+            "OneCycle",
+            "Product",
+            "Restarts",
+            "Sum",
+            "WSD",
+            "burn_in",
+            "floor",
+            "hold",
+            "inverse_sqrt",
+            "scale",
+            "warmup",
+            "with_floor",
+        ),
         "lrdecay.combinators",
     ),
+    "Plateau": "lrdecay.plateau",
+    **dict.fromkeys(("Clock", "Duration", "epochs", "fraction", "steps"), "lrdecay.units"),
     **dict.fromkeys(("dumps", "from_config", "loads", "to_config"), "lrdecay.config"),
 }
 
@@ -65,8 +109,10 @@ _SUBMODULES = (
     "config",
     "curves",
     "keras",
+    "plateau",
     "survey",
     "torch",
+    "units",
     "viz",
 )
 """Modules of the package that ``lrdecay.<name>`` imports on first access (the framework adapters
@@ -93,28 +139,44 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [
+    "WSD",
     "Clip",
+    "Clock",
     "Constant",
     "Cosine",
+    "Cyclic",
+    "Duration",
     "Exponential",
     "GaussianNoise",
     "InverseTime",
     "Join",
     "NaturalExponential",
+    "OneCycle",
     "Piecewise",
+    "Plateau",
     "Polynomial",
     "Product",
+    "Ramp",
     "Restarts",
     "Schedule",
     "Sum",
+    "Tanh",
     "__version__",
+    "burn_in",
     "dumps",
+    "epochs",
     "floor",
+    "fraction",
     "from_config",
     "hold",
+    "inverse_sqrt",
     "linear",
     "loads",
+    "multistep",
     "scale",
+    "step_decay",
+    "steps",
     "to_config",
     "warmup",
+    "with_floor",
 ]

@@ -125,6 +125,13 @@ def set_field(obj: object, name: str, value: Any) -> None:
 def check_number(owner: str, name: str, value: Any) -> float | int:
     """A finite real number (not a bool), as a plain ``int`` (integers) or ``float`` (the rest)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if getattr(value, "lrdecay_unit", False):  # a lrdecay.units.Duration: epochs(10), ...
+            raise ParameterValueError(
+                owner,
+                name,
+                f"must be a number of steps, got {_fmt(value)}: convert durations in other units "
+                "with a lrdecay.Clock (clock.build(...) or clock.resolve(...))",
+            )
         raise ParameterTypeError(
             owner, name, f"must be a real number, got {_fmt(value)} ({type(value).__name__})"
         )

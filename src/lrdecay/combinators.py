@@ -14,10 +14,13 @@ import math
 from typing import Any, ClassVar
 
 from lrdecay._core import (
+    MIN_DURATION,
     ParameterValueError,
     Schedule,
+    check_bool,
     check_boundaries,
     check_duration,
+    check_int,
     check_non_negative,
     check_number,
     check_schedule,
@@ -27,18 +30,34 @@ from lrdecay._core import (
     set_field as _set,
 )
 from lrdecay._step import Step, Table, as_ratio
-from lrdecay.curves import Constant, Powers, linear
+from lrdecay._xp import SCALAR
+from lrdecay.curves import (
+    Constant,
+    Cosine,
+    Exponential,
+    InverseTime,
+    Powers,
+    Ramp,
+    check_choice,
+    linear,
+)
 
 __all__ = [
+    "WSD",
     "Clip",
+    "Cyclic",
     "Join",
+    "OneCycle",
     "Product",
     "Restarts",
     "Sum",
+    "burn_in",
     "floor",
     "hold",
+    "inverse_sqrt",
     "scale",
     "warmup",
+    "with_floor",
 ]
 
 
@@ -98,6 +117,12 @@ _MAX_CYCLES = 4096
 """The most cycles :class:`Restarts` tabulates; past them it finds cycles by a logarithm."""
 
 _LAST_STEP = 2**53
+
+
+def _steps(value: Any) -> float:
+    """A length in steps as a Python number: an ``int`` when it is whole."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 class _Cycles:
@@ -164,20 +189,28 @@ class Restarts(Schedule):
             previous one.
         value_factor: :math:`g`, each cycle's values are ``g`` times the previous one's (any real
             number: 0 leaves only the first cycle, a negative factor alternates the sign).
+        max_cycles: :math:`N \ge 1`, or ``None`` (the default) to restart forever. After
+            :math:`N` cycles (from :math:`S_N` on) the value holds where the last cycle ended,
+            :math:`g^{N-1} s(P)`, as timm's ``cycle_limit`` does.
 
     Example:
         >>> from lrdecay import Restarts, Cosine
         >>> s = Restarts(Cosine(1.0, decay_steps=10), period_steps=10, period_factor=2.0)
         >>> [s(0), s(10), s(30), s(20)]
         [1.0, 1.0, 1.0, 0.5]
+        >>> s = Restarts(Cosine(1.0, decay_steps=10, end_value=0.1), 10, max_cycles=2)
+        >>> [s(10), s(19), s(20), s(10**6)]
+        [1.0, 0.12202456766718092, 0.1, 0.1]
     """
 
     schedule: Schedule
     period_steps: float
     period_factor: float = 1.0
     value_factor: float = 1.0
+    max_cycles: int | None = None
     _cycles: ClassVar[_Cycles | None]  # set per instance by __post_init__ (not a field)
     _gains: ClassVar[Powers]  # g**i (likewise)
+    _limit: ClassVar[tuple[float, float] | None]  # (S_N, the value held from it on) (likewise)
 
     def __post_init__(self) -> None:
         _set(self, "schedule", check_schedule("Restarts", "schedule", self.schedule))
@@ -203,8 +236,51 @@ class Restarts(Schedule):
         _set(self, "_gains", Powers(gain))
         cycles = None if factor == 1 else _Cycles(self.period_steps, factor, self._gains)
         _set(self, "_cycles", cycles)
+        limit = None
+        if self.max_cycles is not None:
+            cycles_ = check_int("Restarts", "max_cycles", self.max_cycles, minimum=1)
+            _set(self, "max_cycles", cycles_)
+            limit = self._end_of(cycles_)
+        _set(self, "_limit", limit)
+
+    def _end_of(self, n: int) -> tuple[float, float] | None:
+        """``(S_n, g**(n-1) s(P))``: where cycle ``n`` would start (exactly, from the parameters
+        as written) and the value the last cycle ends on; ``None`` when no step reaches it."""
+        p = as_ratio(self.period_steps)
+        m = as_ratio(self.period_factor)
+        if m != 1 and (n - 1) * math.log(float(m)) + math.log(float(p)) > 60 * _LN2:
+            return None  # beyond 2**60 steps
+        start = p * n if m == 1 else p * (m**n - 1) / (m - 1)
+        if start > _LAST_STEP:
+            return None
+        end = Step(
+            SCALAR,
+            n=p.numerator,
+            scale=p.denominator,
+            dtype=float,
+            int_dtype=int,
+            int_max=None,
+            concrete=True,
+            wide_words=True,
+            bounds=(float(p), float(p)),
+        )
+        value = float(self.schedule._value(end, SCALAR))
+        if value != 0 and self.value_factor != 1:
+            value *= self._gains.whole(n - 1)
+        return _steps(start), value
 
     def _value(self, t: Step, xp: Any) -> Any:
+        value = self._restarted(t, xp)
+        if self._limit is None:
+            return value
+        start, held = self._limit
+        return t.where(t.less(start), value, held)
+
+    @property
+    def total_steps(self) -> float | None:
+        return None if self._limit is None else self._limit[0]
+
+    def _restarted(self, t: Step, xp: Any) -> Any:
         if self._cycles is None:
             periods, local = t.divmod(self.period_steps)
             gain = self._gains(periods, t) if self.value_factor != 1 else 1.0
@@ -384,13 +460,25 @@ class Product(Schedule):
 
 
 # --------------------------------------------------------------------------- shape helpers
-def warmup(schedule: Schedule, steps: float, init_value: float = 0.0) -> Schedule:
-    r"""Prepend a linear warm-up that ends where ``schedule`` starts.
+WARMUP_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
+"""The shapes of :func:`warmup`."""
+
+
+def warmup(
+    schedule: Schedule, steps: float, init_value: float = 0.0, shape: str = "linear"
+) -> Schedule:
+    r"""Prepend a warm-up that ends exactly where ``schedule`` starts.
 
     .. math::
-        v(t) = \begin{cases} w_0 + (s(0) - w_0)\,t/W & t < W \\ s(t - W) & t \ge W \end{cases}
+        v(t) = \begin{cases} w_0 + (s(0) - w_0)\,w(t/W) & t < W \\ s(t - W) & t \ge W
+        \end{cases}
 
-    The decay length of ``schedule`` does *not* include the warm-up: the result lasts
+    with :math:`w(u) = u` (``"linear"``), :math:`\tfrac12(1 - \cos \pi u)` (``"cosine"``),
+    :math:`1 - \sqrt{1 - u}` (``"1-sqrt"``, Hugging Face's), or the geometric ramp
+    :math:`w_0 (s(0)/w_0)^{t/W}` (``"exponential"``, which needs a non-zero ``init_value`` of
+    the sign of :math:`s(0)`): a :class:`Join` of a :class:`~lrdecay.Ramp`
+    (``linear`` is :func:`~lrdecay.linear`) and ``schedule``, continuous at :math:`W` for every
+    shape. The decay length of ``schedule`` does *not* include the warm-up: the result lasts
     ``steps + schedule.total_steps`` steps. ``steps=0`` (a config that turns warm-up off) gives
     ``schedule`` itself.
 
@@ -398,20 +486,146 @@ def warmup(schedule: Schedule, steps: float, init_value: float = 0.0) -> Schedul
         schedule: The schedule that follows the warm-up.
         steps: :math:`W \ge 0`, the warm-up length (0, or at least ``1e-6``).
         init_value: :math:`w_0`, the value at step 0.
+        shape: ``"linear"`` (the default), ``"cosine"``, ``"exponential"`` or ``"1-sqrt"``.
 
     Example:
         >>> from lrdecay import warmup, Cosine
         >>> s = warmup(Cosine(1.0, decay_steps=100), steps=10)
         >>> [s(0), s(5), s(10)]
         [0.0, 0.5, 1.0]
+        >>> s = warmup(Cosine(1.0, decay_steps=100), steps=2, init_value=0.01, shape="exponential")
+        >>> [s(0), round(s(1), 12), s(2)]
+        [0.01, 0.1, 1.0]
     """
     schedule = check_schedule("warmup", "schedule", schedule)
     init_value = check_number("warmup", "init_value", init_value)
+    shape = check_choice("warmup", "shape", shape, WARMUP_SHAPES)
     if check_non_negative("warmup", "steps", steps) == 0:
         return schedule
     steps = check_duration("warmup", "steps", steps)
-    ramp = linear(init_value, float(schedule(0)), steps)
+    target = float(schedule(0))
+    if shape == "linear":
+        return Join((linear(init_value, target, steps), schedule), (steps,))
+    if shape == "exponential" and (init_value == 0 or (init_value < 0) != (target < 0)):
+        raise ParameterValueError(
+            "warmup",
+            "init_value",
+            "must be non-zero and of the sign of the schedule's first value for "
+            f"shape='exponential' (a geometric ramp never leaves 0), got {init_value!r} (the "
+            f"schedule starts at {target!r})",
+        )
+    return Join((Ramp(init_value, target, steps, shape=shape), schedule), (steps,))
+
+
+def burn_in(schedule: Schedule, steps: float, power: float = 4.0) -> Schedule:
+    r"""Darknet's burn-in: rise as :math:`(t/B)^p` to where ``schedule`` starts, then run it.
+
+    .. math::
+        v(t) = \begin{cases} s(0)\,(t/B)^{p} & t < B \\ s(t - B) & t \ge B \end{cases}
+
+    Darknet (``burn_in=`` and ``power=`` in a ``.cfg``) multiplies its rate by
+    ``(batch_num / burn_in) ** power`` with ``power = 4`` by default. ``steps=0`` gives
+    ``schedule`` itself.
+
+    Args:
+        schedule: The schedule that follows.
+        steps: :math:`B \ge 0` (0, or at least ``1e-6``).
+        power: :math:`p > 0`.
+
+    Example:
+        >>> from lrdecay import burn_in, Constant
+        >>> s = burn_in(Constant(0.001), steps=1000)
+        >>> [s(0), s(500), s(1000)]
+        [0.0, 6.25e-05, 0.001]
+    """
+    schedule = check_schedule("burn_in", "schedule", schedule)
+    power = check_number("burn_in", "power", power)
+    if power <= 0:
+        raise ParameterValueError("burn_in", "power", f"must be > 0, got {power!r}")
+    if check_non_negative("burn_in", "steps", steps) == 0:
+        return schedule
+    steps = check_duration("burn_in", "steps", steps)
+    ramp = Ramp(0.0, float(schedule(0)), steps, shape="power", power=power)
     return Join((ramp, schedule), (steps,))
+
+
+def with_floor(schedule: Schedule, floor_value: float) -> Schedule:
+    r"""Rescale a schedule that decays to 0 so that it decays to ``floor_value`` instead: a floor
+    inside the formula, not a clamp.
+
+    .. math:: v(t) = f + \frac{s(0) - f}{s(0)}\, s(t)
+
+    An affine map of the values: :math:`s(0)` stays (to within rounding), and wherever
+    :math:`s(t) = 0` exactly (a :class:`~lrdecay.Cosine`, a :func:`~lrdecay.linear` decay or a
+    :class:`~lrdecay.WSD` to 0 from their horizon on) the value is exactly ``floor_value``; the
+    shape is kept, unlike :func:`floor`'s ``max(s(t), f)``, which flattens the curve where it
+    crosses ``f``. Curves with an ``end_value`` take the floor directly.
+
+    Args:
+        schedule: A schedule with :math:`s(0) \ne 0`.
+        floor_value: :math:`f`.
+
+    Example:
+        >>> from lrdecay import with_floor, Cosine
+        >>> s = with_floor(Cosine(1.0, decay_steps=100), 0.1)
+        >>> [s(0), round(s(50), 12), s(100)]
+        [1.0, 0.55, 0.1]
+    """
+    schedule = check_schedule("with_floor", "schedule", schedule)
+    floor_value = check_number("with_floor", "floor_value", floor_value)
+    start = float(schedule(0))
+    if start == 0:
+        raise ParameterValueError(
+            "with_floor", "schedule", "must not start at 0 (the map keeps s(0)), got s(0) = 0.0"
+        )
+    return Sum(
+        (Constant(floor_value), Product((Constant((start - floor_value) / start), schedule)))
+    )
+
+
+def inverse_sqrt(
+    peak_value: float,
+    warmup_steps: float = 0,
+    timescale: float | None = None,
+    init_value: float = 0.0,
+) -> Schedule:
+    r"""Inverse-square-root decay after a linear warm-up (the Transformer's "Noam" schedule,
+    Hugging Face's ``get_inverse_sqrt_schedule``, fairseq's ``inverse_sqrt``).
+
+    .. math::
+        v(t) = \begin{cases} w_0 + (v_p - w_0)\,t/W & t < W \\
+        v_p \sqrt{\dfrac{\tau}{\tau + t - W}} & t \ge W \end{cases}
+
+    With :math:`\tau = W` (the default) this is the Noam schedule
+    :math:`d^{-1/2}\min(t^{-1/2}, t\,W^{-3/2})` with :math:`v_p = (dW)^{-1/2}`. Built as
+    :func:`warmup` of :class:`~lrdecay.InverseTime` (``power=0.5``, ``decay_steps=timescale``).
+
+    Args:
+        peak_value: :math:`v_p`, the value at the end of the warm-up.
+        warmup_steps: :math:`W \ge 0`.
+        timescale: :math:`\tau > 0`; defaults to ``warmup_steps`` (required when that is 0).
+        init_value: :math:`w_0`, the value at step 0.
+
+    Example:
+        >>> from lrdecay import inverse_sqrt
+        >>> s = inverse_sqrt(1.0, warmup_steps=100)
+        >>> [s(0), s(50), s(100), s(400)]
+        [0.0, 0.5, 1.0, 0.5]
+    """
+    peak_value = check_number("inverse_sqrt", "peak_value", peak_value)
+    init_value = check_number("inverse_sqrt", "init_value", init_value)
+    warmup_steps = _length("inverse_sqrt", "warmup_steps", warmup_steps)
+    if timescale is None:
+        if warmup_steps == 0:
+            raise ParameterValueError(
+                "inverse_sqrt",
+                "timescale",
+                "must be given when warmup_steps is 0 (it defaults to warmup_steps), got None",
+            )
+        timescale = warmup_steps
+    timescale = check_duration("inverse_sqrt", "timescale", timescale)
+    decay = InverseTime(peak_value, decay_steps=timescale, decay_rate=1.0, power=0.5)
+    return warmup(decay, warmup_steps, init_value=init_value)
 
 
 def hold(schedule: Schedule, steps: float, value: float | None = None) -> Schedule:
@@ -464,3 +678,438 @@ def floor(schedule: Schedule, min_value: float) -> Schedule:
     """
     schedule = check_schedule("floor", "schedule", schedule)
     return Clip(schedule, min_value=check_number("floor", "min_value", min_value))
+
+
+# --------------------------------------------------------------------------- named shapes
+@dataclasses.dataclass(frozen=True)
+class _Built(Schedule):
+    """A named schedule whose formula is a composition of curves and combinators, built once at
+    construction (``_body``): its fields are its configuration, the body its values."""
+
+    _body: ClassVar[Schedule]  # set per instance by __post_init__ (not a field)
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        return self._body._value(t, xp)
+
+    @property
+    def total_steps(self) -> float | None:
+        return self._body.total_steps
+
+
+def _length(owner: str, name: str, value: Any) -> float:
+    """0 (a part turned off), or a duration."""
+    if check_non_negative(owner, name, value) == 0:
+        return 0
+    return check_duration(owner, name, value)
+
+
+def _optional_length(owner: str, name: str, value: Any) -> float | None:
+    """``None``, 0, or a duration."""
+    return None if value is None else _length(owner, name, value)
+
+
+def _sequence(pieces: list[tuple[Schedule, float]], tail: Schedule) -> Schedule:
+    """``pieces`` (each with its length) one after another, then ``tail``; empty pieces
+    dropped."""
+    schedules: list[Schedule] = []
+    boundaries: list[float] = []
+    at: float = 0
+    for piece, length in pieces:
+        if length > 0:
+            schedules.append(piece)
+            at = at + length
+            boundaries.append(at)
+    if not schedules:
+        return tail
+    return Join((*schedules, tail), tuple(boundaries))
+
+
+WSD_DECAY_SHAPES = ("linear", "cosine", "1-sqrt", "exponential")
+"""The decay shapes of :class:`WSD`."""
+
+
+@dataclasses.dataclass(frozen=True)
+class WSD(_Built):
+    r"""Warmup–stable–decay (trapezoidal): warm up to ``peak_value``, hold it, decay to
+    ``end_value``; the decay may be decided later (:meth:`with_decay_from`).
+
+    .. math::
+        v(t) = \begin{cases}
+            w_0 + (v_p - w_0)\, w(t / W) & t < W \\
+            v_p & W \le t < W + S \\
+            v_p + (v_1 - v_p)\, d\!\left(\frac{\min(t - W - S,\ D)}{D}\right) & t \ge W + S
+        \end{cases}
+
+    Warm-up shapes :math:`w` are those of :func:`warmup`; decay shapes :math:`d(u)`:
+    ``"linear"`` :math:`u`, ``"cosine"`` :math:`\tfrac12(1 - \cos \pi u)`, ``"1-sqrt"``
+    :math:`\sqrt u` (so :math:`v = v_1 + (v_p - v_1)(1 - \sqrt u)`, the cool-down of Hägele et
+    al., 2024) and ``"exponential"``, the geometric :math:`v_p (v_1 / v_p)^u` (a positive
+    ``end_value``). The stable phase is exactly ``peak_value``, and the decay ends exactly on
+    ``end_value`` at :math:`W + S + D`, held from there on. This is Hugging Face's
+    ``get_wsd_schedule`` with ``init_value = end_value = min_lr_ratio * peak``.
+
+    The decay length is ``decay_steps``, or ``decay_fraction`` of the whole run:
+    :math:`D = f\,(W + S)/(1 - f)`, so that :math:`D = f\,(W + S + D)`. With ``stable_steps=None``
+    the stable phase never ends (an open-ended run): :meth:`with_decay_from` branches the decay
+    off any step of it, e.g. from a checkpoint.
+
+    Args:
+        peak_value: :math:`v_p`.
+        warmup_steps: :math:`W \ge 0`.
+        stable_steps: :math:`S \ge 0`, or ``None`` for an open-ended stable phase.
+        decay_steps: :math:`D > 0`; or give ``decay_fraction``.
+        decay_fraction: :math:`0 < f < 1`, the decay's share of the whole run.
+        init_value: :math:`w_0`, the value at step 0.
+        end_value: :math:`v_1`, the value at the end of the decay.
+        decay_shape: ``"linear"`` (default), ``"cosine"``, ``"1-sqrt"`` or ``"exponential"``.
+        warmup_shape: ``"linear"`` (default), ``"cosine"``, ``"exponential"`` or ``"1-sqrt"``.
+
+    Example:
+        >>> from lrdecay import WSD
+        >>> s = WSD(1.0, warmup_steps=10, stable_steps=80, decay_steps=10, end_value=0.1)
+        >>> [s(0), s(5), s(10), s(89), s(90), s(95), s(100), s(10**6)]
+        [0.0, 0.5, 1.0, 1.0, 1.0, 0.55, 0.1, 0.1]
+        >>> run = WSD(1.0, warmup_steps=10, decay_fraction=0.2)  # open-ended
+        >>> cooled = run.with_decay_from(90)  # decide at step 90: decay over 22.5 steps
+        >>> [run(100), cooled(89), cooled(90), cooled.total_steps]
+        [1.0, 1.0, 1.0, 112.5]
+    """
+
+    peak_value: float
+    warmup_steps: float = 0
+    stable_steps: float | None = None
+    decay_steps: float | None = None
+    decay_fraction: float | None = None
+    init_value: float = 0.0
+    end_value: float = 0.0
+    decay_shape: str = "linear"
+    warmup_shape: str = "linear"
+
+    def __post_init__(self) -> None:
+        owner = "WSD"
+        peak = check_number(owner, "peak_value", self.peak_value)
+        _set(self, "peak_value", peak)
+        _set(self, "warmup_steps", _length(owner, "warmup_steps", self.warmup_steps))
+        _set(self, "stable_steps", _optional_length(owner, "stable_steps", self.stable_steps))
+        if self.decay_steps is not None:
+            _set(self, "decay_steps", check_duration(owner, "decay_steps", self.decay_steps))
+        if self.decay_fraction is not None:
+            f = check_number(owner, "decay_fraction", self.decay_fraction)
+            if not 0 < f < 1:
+                raise ParameterValueError(
+                    owner, "decay_fraction", f"must be > 0 and < 1, got {f!r}"
+                )
+            _set(self, "decay_fraction", f)
+            if self.decay_steps is not None:
+                raise ParameterValueError(
+                    owner,
+                    "decay_fraction",
+                    "and decay_steps are two ways to give one length: give one, got "
+                    f"decay_steps={self.decay_steps!r} and decay_fraction={f!r}",
+                )
+        if self.stable_steps is not None and self.decay_length is None:
+            raise ParameterValueError(
+                owner,
+                "decay_steps",
+                "or decay_fraction must be given when stable_steps is (leave stable_steps None "
+                "for an open-ended stable phase), got neither",
+            )
+        _set(self, "init_value", check_number(owner, "init_value", self.init_value))
+        _set(self, "end_value", check_number(owner, "end_value", self.end_value))
+        decay_shape = check_choice(owner, "decay_shape", self.decay_shape, WSD_DECAY_SHAPES)
+        _set(self, "decay_shape", decay_shape)
+        _set(
+            self,
+            "warmup_shape",
+            check_choice(owner, "warmup_shape", self.warmup_shape, WARMUP_SHAPES),
+        )
+        end = self.end_value
+        if decay_shape == "exponential" and (peak == 0 or end == 0 or (peak < 0) != (end < 0)):
+            raise ParameterValueError(
+                owner,
+                "end_value",
+                "must be non-zero and of the sign of peak_value for decay_shape='exponential' "
+                f"(a geometric decay never reaches 0), got {end!r} (peak_value={peak!r})",
+            )
+        w = self.warmup_steps
+        stable: Schedule = Constant(peak)
+        tail = stable
+        if (
+            w > 0
+            and self.warmup_shape == "exponential"
+            and (self.init_value == 0 or (self.init_value < 0) != (peak < 0))
+        ):
+            raise ParameterValueError(
+                owner,
+                "init_value",
+                "must be non-zero and of the sign of peak_value for "
+                f"warmup_shape='exponential', got {self.init_value!r}",
+            )
+        pieces: list[tuple[Schedule, float]] = []
+        if w > 0:
+            if self.warmup_shape == "linear":
+                pieces.append((linear(self.init_value, peak, w), w))
+            else:
+                pieces.append((Ramp(self.init_value, peak, w, shape=self.warmup_shape), w))
+        d = self.decay_length
+        if self.stable_steps is not None and d is not None:
+            pieces.append((stable, self.stable_steps))
+            if decay_shape == "linear":
+                tail = linear(peak, end, d)
+            elif decay_shape == "cosine":
+                tail = Cosine(peak, d, end_value=end)
+            else:
+                shape = "sqrt" if decay_shape == "1-sqrt" else "exponential"
+                tail = Ramp(peak, end, d, shape=shape)
+        _set(self, "_body", _sequence(pieces, tail))
+
+    @property
+    def decay_length(self) -> float | None:
+        """:math:`D` in steps: ``decay_steps``, or the share ``decay_fraction`` of the run once
+        the stable phase's length is known (``None`` before)."""
+        if self.decay_steps is not None:
+            return self.decay_steps
+        if self.decay_fraction is None or self.stable_steps is None:
+            return None
+        f = self.decay_fraction
+        length = float(
+            (as_ratio(self.warmup_steps) + as_ratio(self.stable_steps))
+            * as_ratio(f)
+            / (1 - as_ratio(f))
+        )
+        length = _steps(length)
+        if length < MIN_DURATION:
+            raise ParameterValueError(
+                "WSD",
+                "decay_fraction",
+                "needs a run before the decay (warmup_steps + stable_steps > 0) to be a share of, "
+                f"got warmup_steps={self.warmup_steps!r} and "
+                f"stable_steps={self.stable_steps!r}",
+            )
+        return length
+
+    def with_decay_from(self, step: float, decay_steps: float | None = None) -> WSD:
+        """The same run, with its decay starting at ``step`` (a step of the warm-up's end or
+        later): a new :class:`WSD` whose ``stable_steps`` is ``step - warmup_steps``. Up to
+        ``step`` it has this schedule's values (the stable phase is the same constant).
+
+        Args:
+            step: Where the decay starts, at least ``warmup_steps``.
+            decay_steps: The decay's length, if not this schedule's ``decay_steps`` or
+                ``decay_fraction``.
+        """
+        step = check_non_negative("WSD.with_decay_from", "step", step)
+        if step < self.warmup_steps:
+            raise ParameterValueError(
+                "WSD.with_decay_from",
+                "step",
+                f"must be >= warmup_steps ({self.warmup_steps!r}): the decay branches off the "
+                f"stable phase, got {step!r}",
+            )
+        stable = float(as_ratio(step) - as_ratio(self.warmup_steps))
+        stable = int(stable) if stable.is_integer() else stable
+        if decay_steps is not None:
+            decay_steps = check_duration("WSD.with_decay_from", "decay_steps", decay_steps)
+            return dataclasses.replace(
+                self, stable_steps=stable, decay_steps=decay_steps, decay_fraction=None
+            )
+        if self.decay_steps is None and self.decay_fraction is None:
+            raise ParameterValueError(
+                "WSD.with_decay_from",
+                "decay_steps",
+                "must be given: this WSD has neither decay_steps nor decay_fraction, got None",
+            )
+        return dataclasses.replace(self, stable_steps=stable)
+
+
+ONECYCLE_SHAPES = ("cosine", "linear")
+"""The annealing shapes of :class:`OneCycle`."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OneCycle(_Built):
+    r"""The one-cycle policy (Smith & Topin, 2018): up to ``peak_value``, then down to
+    ``end_value``, over ``cycle_steps`` steps; then held.
+
+    Two phases (the default), with :math:`W` the warm-up length:
+
+    .. math::
+        v(t) = \begin{cases} a(v_0, v_p, t / W) & t < W \\
+        a\!\left(v_p, v_1, \frac{\min(t, C) - W}{C - W}\right) & t \ge W \end{cases}
+
+    and with ``three_phase=True``: :math:`v_0 \to v_p` over :math:`[0, W]`, :math:`v_p \to v_0`
+    over :math:`[W, 2W]`, :math:`v_0 \to v_1` over :math:`[2W, C]`. The annealing
+    :math:`a(x, y, u) = y + (x - y)\tfrac12(1 + \cos \pi u)` (``"cosine"``) or
+    :math:`x + (y - x)u` (``"linear"``) is a :class:`~lrdecay.Cosine` or a
+    :func:`~lrdecay.linear` piece of a :class:`Join`: exactly :math:`v_p` at :math:`W` and
+    :math:`v_1` at :math:`C`.
+
+    This is optax's ``cosine_onecycle_schedule`` with ``transition_steps=C``, :math:`W` =
+    ``pct_start * C``, :math:`v_0 = v_p` / ``div_factor`` and :math:`v_1 = v_0` /
+    ``final_div_factor`` (optax's ``linear_onecycle_schedule`` is another curve: three phases
+    of unequal lengths). PyTorch's ``OneCycleLR`` reaches the peak one
+    step earlier and the end at ``total_steps - 1``: it is ``cycle_steps = total_steps - 1`` and
+    ``warmup_steps = pct_start * total_steps - 1``.
+
+    Args:
+        init_value: :math:`v_0`.
+        peak_value: :math:`v_p`.
+        end_value: :math:`v_1`.
+        cycle_steps: :math:`C > 0`, where the cycle ends on ``end_value``.
+        warmup_steps: :math:`W`, with :math:`0 < W < C` (:math:`2W < C` for three phases);
+            or give ``warmup_fraction``.
+        warmup_fraction: :math:`W / C` (default 0.3 when neither is given).
+        shape: ``"cosine"`` (default) or ``"linear"``.
+        three_phase: Come back down to ``init_value`` before annealing to ``end_value``.
+
+    Example:
+        >>> from lrdecay import OneCycle
+        >>> s = OneCycle(0.04, 1.0, 4e-6, cycle_steps=100, warmup_fraction=0.25)
+        >>> [s(0), round(s(25), 12), s(100), s(200)]
+        [0.04, 1.0, 4e-06, 4e-06]
+    """
+
+    init_value: float
+    peak_value: float
+    end_value: float
+    cycle_steps: float
+    warmup_steps: float | None = None
+    warmup_fraction: float | None = None
+    shape: str = "cosine"
+    three_phase: bool = False
+
+    def __post_init__(self) -> None:
+        owner = "OneCycle"
+        v0 = check_number(owner, "init_value", self.init_value)
+        vp = check_number(owner, "peak_value", self.peak_value)
+        v1 = check_number(owner, "end_value", self.end_value)
+        _set(self, "init_value", v0)
+        _set(self, "peak_value", vp)
+        _set(self, "end_value", v1)
+        c = check_duration(owner, "cycle_steps", self.cycle_steps)
+        _set(self, "cycle_steps", c)
+        _set(self, "shape", check_choice(owner, "shape", self.shape, ONECYCLE_SHAPES))
+        _set(self, "three_phase", check_bool(owner, "three_phase", self.three_phase))
+        if self.warmup_steps is not None and self.warmup_fraction is not None:
+            raise ParameterValueError(
+                owner,
+                "warmup_fraction",
+                "and warmup_steps are two ways to give one length: give one, got "
+                f"warmup_steps={self.warmup_steps!r} and warmup_fraction={self.warmup_fraction!r}",
+            )
+        if self.warmup_fraction is not None:
+            f = check_number(owner, "warmup_fraction", self.warmup_fraction)
+            limit = 0.5 if self.three_phase else 1
+            if not 0 < f < limit:
+                raise ParameterValueError(
+                    owner, "warmup_fraction", f"must be > 0 and < {limit}, got {f!r}"
+                )
+            _set(self, "warmup_fraction", f)
+        if self.warmup_steps is not None:
+            w = check_duration(owner, "warmup_steps", self.warmup_steps)
+            _set(self, "warmup_steps", w)
+        else:
+            f = 0.3 if self.warmup_fraction is None else self.warmup_fraction
+            w = float(as_ratio(f) * as_ratio(c))
+            w = int(w) if w.is_integer() else w
+            check_duration(owner, "warmup_fraction * cycle_steps", w)
+        phases = 3 if self.three_phase else 2
+        rest = float(as_ratio(c) - (phases - 1) * as_ratio(w))
+        if rest < MIN_DURATION:
+            raise ParameterValueError(
+                owner,
+                "warmup_steps",
+                f"must leave room for the last phase: {phases - 1} x warmup_steps < cycle_steps, "
+                f"got warmup_steps={w!r} and cycle_steps={c!r}",
+            )
+        rest = int(rest) if rest.is_integer() else rest
+
+        def piece(a: float, b: float, length: float) -> Schedule:
+            return (
+                Cosine(a, length, end_value=b) if self.shape == "cosine" else linear(a, b, length)
+            )
+
+        pieces = [(piece(v0, vp, w), w)]
+        if self.three_phase:
+            pieces.append((piece(vp, v0, w), w))
+            tail = piece(v0, v1, rest)
+        else:
+            tail = piece(vp, v1, rest)
+        _set(self, "_body", _sequence(pieces, tail))
+
+
+CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+"""The modes of :class:`Cyclic`."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Cyclic(_Built):
+    r"""Cyclical learning rates (Smith, 2017, https://arxiv.org/abs/1506.01186): a triangle wave
+    between ``init_value`` and ``peak_value``, forever.
+
+    .. math::
+        v(t) = v_0 + (v_p - v_0)\,\Lambda(t)\,\gamma_t, \qquad
+        \Lambda(t) = \begin{cases} r / U & r < U \\ 1 - (r - U)/D & r \ge U \end{cases}
+        \quad r = t \bmod (U + D)
+
+    with the amplitude factor :math:`\gamma_t = 1` (``"triangular"``), :math:`2^{-k}` in cycle
+    :math:`k = \lfloor t / (U + D) \rfloor` (``"triangular2"``), or :math:`\gamma^{t}`
+    (``"exp_range"``). PyTorch's ``CyclicLR`` (``base_lr``, ``max_lr``, ``step_size_up``,
+    ``step_size_down``, ``mode``, ``gamma``) is this curve. Built from :class:`Restarts` of a
+    :class:`Join` of two :func:`~lrdecay.linear` pieces, so cycle positions are exact.
+
+    Args:
+        init_value: :math:`v_0`, the value at the start of each cycle.
+        peak_value: :math:`v_p`, the value :math:`U` steps into a cycle.
+        up_steps: :math:`U > 0`.
+        down_steps: :math:`D > 0`; defaults to ``up_steps``.
+        mode: ``"triangular"`` (default), ``"triangular2"`` or ``"exp_range"``.
+        gamma: :math:`\gamma > 0`, the per-step factor of ``"exp_range"`` (ignored otherwise).
+
+    Example:
+        >>> from lrdecay import Cyclic
+        >>> s = Cyclic(0.1, 1.0, up_steps=10, mode="triangular2")
+        >>> [s(0), s(10), s(20), s(30), round(s(35), 12)]
+        [0.1, 1.0, 0.1, 0.55, 0.325]
+    """
+
+    init_value: float
+    peak_value: float
+    up_steps: float
+    down_steps: float | None = None
+    mode: str = "triangular"
+    gamma: float = 1.0
+
+    def __post_init__(self) -> None:
+        owner = "Cyclic"
+        v0 = check_number(owner, "init_value", self.init_value)
+        vp = check_number(owner, "peak_value", self.peak_value)
+        _set(self, "init_value", v0)
+        _set(self, "peak_value", vp)
+        up = check_duration(owner, "up_steps", self.up_steps)
+        _set(self, "up_steps", up)
+        down = (
+            up if self.down_steps is None else check_duration(owner, "down_steps", self.down_steps)
+        )
+        if self.down_steps is not None:
+            _set(self, "down_steps", down)
+        _set(self, "mode", check_choice(owner, "mode", self.mode, CYCLIC_MODES))
+        gamma = check_number(owner, "gamma", self.gamma)
+        if gamma <= 0:
+            raise ParameterValueError(owner, "gamma", f"must be > 0, got {gamma!r}")
+        _set(self, "gamma", gamma)
+        period = float(as_ratio(up) + as_ratio(down))
+        period = int(period) if period.is_integer() else period
+        triangle = Join((linear(0.0, 1.0, up), linear(1.0, 0.0, down)), (up,))
+        gain = 0.5 if self.mode == "triangular2" else 1.0
+        wave: Schedule = Restarts(triangle, period_steps=period, value_factor=gain)
+        if self.mode == "exp_range" and gamma != 1:
+            wave = Product((wave, Exponential(1.0, decay_steps=1, decay_rate=gamma)))
+        body: Schedule = wave if vp - v0 == 1 else Product((Constant(vp - v0), wave))
+        if v0 != 0:
+            body = Sum((Constant(v0), body))
+        _set(self, "_body", body)
+
+    @property
+    def total_steps(self) -> float | None:
+        return None

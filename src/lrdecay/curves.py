@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lrdecay._core import (
+    ParameterTypeError,
     ParameterValueError,
     Schedule,
     check_bool,
@@ -47,7 +48,11 @@ __all__ = [
     "NaturalExponential",
     "Piecewise",
     "Polynomial",
+    "Ramp",
+    "Tanh",
     "linear",
+    "multistep",
+    "step_decay",
 ]
 
 
@@ -513,3 +518,226 @@ class GaussianNoise(Schedule):
     @property
     def total_steps(self) -> float | None:
         return None
+
+
+# --------------------------------------------------------------------------- ramps and tanh
+RAMP_SHAPES = ("linear", "cosine", "exponential", "sqrt", "1-sqrt", "power")
+"""The shapes of :class:`Ramp`."""
+
+
+def check_choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (a string)."""
+    if not isinstance(value, str):
+        raise ParameterTypeError(
+            owner,
+            name,
+            f"must be one of {', '.join(choices)}, got {value!r} ({type(value).__name__})",
+        )
+    if value not in choices:
+        raise ParameterValueError(
+            owner, name, f"must be one of {', '.join(choices)}, got {value!r}"
+        )
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Ramp(Schedule):
+    r"""A ramp from ``init_value`` (step 0) to ``end_value`` (step ``ramp_steps``), then held.
+
+    .. math::
+        v(t) = v_0 + (v_1 - v_0)\, w\!\left(\frac{\min(t, T)}{T}\right), \qquad
+        w(u) = \begin{cases}
+            u & \text{linear} \\
+            \tfrac12\,(1 - \cos \pi u) & \text{cosine} \\
+            \sqrt{u} & \text{sqrt} \\
+            1 - \sqrt{1 - u} & \text{1-sqrt} \\
+            u^{p} & \text{power}
+        \end{cases}
+
+    and ``"exponential"``, the geometric ramp :math:`v(t) = v_0\,(v_1/v_0)^{\min(t,T)/T}` (both
+    ends non-zero, of one sign). Every shape is exactly :math:`v_0` at step 0 and exactly
+    :math:`v_1` from step :math:`T` on, so a ramp joins what follows it without a jump: it is the
+    warm-up of :func:`~lrdecay.warmup` (``shape=``), Darknet's burn-in (:func:`~lrdecay.burn_in`,
+    ``"power"`` with :math:`p = 4`) and the ``1-sqrt`` cool-down of :class:`~lrdecay.WSD`
+    (``"sqrt"`` from the peak down; ``"1-sqrt"`` is Hugging Face's ``1-sqrt`` warm-up).
+
+    Args:
+        init_value: :math:`v_0`.
+        end_value: :math:`v_1`.
+        ramp_steps: :math:`T > 0`.
+        shape: ``"linear"``, ``"cosine"``, ``"exponential"``, ``"sqrt"``, ``"1-sqrt"`` or
+            ``"power"``.
+        power: :math:`p > 0`, used by ``"power"`` only.
+
+    Example:
+        >>> from lrdecay import Ramp
+        >>> s = Ramp(init_value=0.0, end_value=1.0, ramp_steps=10, shape="cosine")
+        >>> [s(0), round(s(5), 12), s(10), s(11)]
+        [0.0, 0.5, 1.0, 1.0]
+        >>> round(Ramp(1e-4, 1e-2, ramp_steps=2, shape="exponential")(1), 15)  # geometric mean
+        0.001
+    """
+
+    init_value: float
+    end_value: float
+    ramp_steps: float
+    shape: str = "linear"
+    power: float = 1.0
+    _log_ratio: ClassVar[float]  # ln(v1 / v0) of an exponential ramp (not a field)
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("Ramp", "init_value", self.init_value))
+        _set(self, "end_value", check_number("Ramp", "end_value", self.end_value))
+        _set(self, "ramp_steps", check_duration("Ramp", "ramp_steps", self.ramp_steps))
+        _set(self, "shape", check_choice("Ramp", "shape", self.shape, RAMP_SHAPES))
+        power = check_number("Ramp", "power", self.power)
+        if power <= 0:
+            raise ParameterValueError("Ramp", "power", f"must be > 0, got {power!r}")
+        _set(self, "power", power)
+        log_ratio = 0.0
+        if self.shape == "exponential":
+            a, b = self.init_value, self.end_value
+            if a == 0 or b == 0 or (a < 0) != (b < 0):
+                raise ParameterValueError(
+                    "Ramp",
+                    "init_value",
+                    "and end_value must be non-zero and of one sign for an exponential ramp "
+                    f"(a geometric ramp never reaches or leaves 0), got init_value={a!r} and "
+                    f"end_value={b!r}",
+                )
+            log_ratio = math.log(b / a)
+        _set(self, "_log_ratio", log_ratio)
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        a, b, d = self.init_value, self.end_value, self.ramp_steps
+        u = t.elapsed(d) / d  # min(t, T) / T, exact in the step
+        if self.shape == "exponential":
+            value = a * xp.exp(u * self._log_ratio)
+            return t.where(t.less(d), value, b)  # exactly v1 from T on
+        if self.shape == "linear":
+            w = u
+        elif self.shape == "cosine":
+            w = 0.5 - 0.5 * xp.cos(u * math.pi)
+        elif self.shape == "sqrt":
+            w = xp.sqrt(u)
+        elif self.shape == "1-sqrt":
+            w = 1.0 - xp.sqrt(t.until(d) / d)  # 1 - u exactly, even close to T
+        else:
+            power = max(self.power, _FLOAT32_TINY)
+            w = xp.pow(u, power)
+        return _mix(b, a, w, xp)  # exactly v0 at w = 0 and v1 at w = 1
+
+    @property
+    def total_steps(self) -> float | None:
+        return self.ramp_steps
+
+
+@dataclasses.dataclass(frozen=True)
+class Tanh(Schedule):
+    r"""Hyperbolic-tangent decay from about ``init_value`` to about ``end_value`` over
+    ``decay_steps`` (the shape of timm's ``TanhLRScheduler``), then held.
+
+    .. math::
+        v(t) = v_1 + (v_0 - v_1)\,\tfrac12\bigl(1 - \tanh(z)\bigr), \qquad
+        z = \ell + (u - \ell)\,\frac{\min(t, T)}{T}
+
+    computed as :math:`\tfrac12(1 - \tanh z) = 1/(1 + e^{2z})`. The curve starts at
+    :math:`v_1 + (v_0 - v_1)/(1 + e^{2\ell})` (``init_value`` to within :math:`e^{2\ell}`, 8e-7 of
+    the range with the default :math:`\ell = -7`) and ends at :math:`v_1 + (v_0 - v_1)/(1 +
+    e^{2u})` (0.25 % of the range above ``end_value`` with :math:`u = 3`), held from :math:`T` on.
+    timm instead drops to ``end_value`` (its ``lr_min``) at the end of its last cycle;
+    :class:`~lrdecay.Restarts` repeats the curve.
+
+    Args:
+        init_value: :math:`v_0` (timm's base rate).
+        decay_steps: :math:`T > 0` (timm's ``t_initial``).
+        end_value: :math:`v_1` (timm's ``lr_min``).
+        lower: :math:`\ell` (timm's ``lb``), below ``upper``.
+        upper: :math:`u` (timm's ``ub``).
+
+    Example:
+        >>> from lrdecay import Tanh
+        >>> s = Tanh(init_value=1.0, decay_steps=100)
+        >>> [round(s(k), 6) for k in (0, 70, 100)]  # tanh(0) at 70 % of the way: the midpoint
+        [0.999999, 0.5, 0.002473]
+    """
+
+    init_value: float
+    decay_steps: float
+    end_value: float = 0.0
+    lower: float = -7.0
+    upper: float = 3.0
+
+    def __post_init__(self) -> None:
+        _set(self, "init_value", check_number("Tanh", "init_value", self.init_value))
+        _set(self, "decay_steps", check_duration("Tanh", "decay_steps", self.decay_steps))
+        _set(self, "end_value", check_number("Tanh", "end_value", self.end_value))
+        _set(self, "lower", check_number("Tanh", "lower", self.lower))
+        _set(self, "upper", check_number("Tanh", "upper", self.upper))
+        if not self.lower < self.upper:
+            raise ParameterValueError(
+                "Tanh", "lower", f"must be < upper, got lower={self.lower!r}, upper={self.upper!r}"
+            )
+        if max(abs(self.lower), abs(self.upper)) > 1e6:
+            raise ParameterValueError(
+                "Tanh",
+                "upper" if abs(self.upper) > abs(self.lower) else "lower",
+                f"must be within [-1e6, 1e6], got lower={self.lower!r}, upper={self.upper!r}",
+            )
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        d = self.decay_steps
+        u = t.elapsed(d) / d
+        z = self.lower + (self.upper - self.lower) * u
+        w = 1.0 / (1.0 + xp.exp(2.0 * z))  # (1 - tanh z) / 2, in [0, 1]; exp overflow gives 0
+        return _mix(self.init_value, self.end_value, w, xp)
+
+    @property
+    def total_steps(self) -> float | None:
+        return self.decay_steps
+
+
+# --------------------------------------------------------------------------- staircases
+def step_decay(init_value: float, decay_steps: float, decay_rate: float) -> Exponential:
+    r"""``init_value`` multiplied by ``decay_rate`` every ``decay_steps`` (PyTorch's ``StepLR``).
+
+    .. math:: v(t) = v_0\, r^{\lfloor t / T \rfloor}
+
+    This is :class:`Exponential` with ``staircase=True``: the value changes *at* each multiple of
+    ``decay_steps``.
+
+    Example:
+        >>> from lrdecay import step_decay
+        >>> s = step_decay(1.0, decay_steps=30, decay_rate=0.5)
+        >>> [s(29), s(30), s(60)]
+        [1.0, 0.5, 0.25]
+    """
+    return Exponential(
+        init_value=check_number("step_decay", "init_value", init_value),
+        decay_steps=check_duration("step_decay", "decay_steps", decay_steps),
+        decay_rate=check_number("step_decay", "decay_rate", decay_rate),
+        staircase=True,
+    )
+
+
+def multistep(init_value: float, boundaries: Any, decay_rate: float) -> Piecewise:
+    r"""``init_value`` multiplied by ``decay_rate`` at each boundary (PyTorch's ``MultiStepLR``).
+
+    .. math:: v(t) = v_0\, r^{\#\{i : b_i \le t\}}
+
+    A :class:`Piecewise` whose values are :math:`v_0 r^i` (in double precision), switching *at*
+    each boundary. Boundaries must be strictly increasing (PyTorch decays twice at a repeated
+    milestone; write the rate squared instead).
+
+    Example:
+        >>> from lrdecay import multistep
+        >>> s = multistep(1.0, boundaries=[30, 80], decay_rate=0.1)
+        >>> [s(29), s(30), s(80)]
+        [1.0, 0.1, 0.010000000000000002]
+    """
+    init_value = check_number("multistep", "init_value", init_value)
+    rate = check_number("multistep", "decay_rate", decay_rate)
+    bounds = check_sequence("multistep", "boundaries", boundaries)
+    return Piecewise(
+        boundaries=bounds, values=tuple(init_value * rate**i for i in range(len(bounds) + 1))
+    )
