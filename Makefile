@@ -14,8 +14,13 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[plot,tensorboard]'
 	touch $@
 
-$(VENV)/.all-installed: pyproject.toml | $(BIN)/python
+# timm (its schedulers are the reference of lrdecay.compat.timm) is installed without its
+# dependencies: they would pull a torchvision that does not load against torch 2.13.0+cpu. Its
+# scheduler modules need only torch; the tests load them without timm/__init__ (which imports
+# torchvision), and pyyaml, huggingface_hub and safetensors come with transformers.
+$(VENV)/.all-installed: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'timm==1.0.31'
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed

@@ -23,6 +23,7 @@ EXTRAS = {
     "keras": "keras",
     "lightning": "trainers",
     "transformers": "trainers",
+    "timm": "all",
 }
 
 

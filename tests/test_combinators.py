@@ -1237,3 +1237,31 @@ def test_modern_schedules_are_finite_and_within_their_values(
         assert (got >= min(ends) - slack).all() and (got <= max(ends) + slack).all(), (s, got)
     scalars = [s(k) for k in steps]
     assert_ulps(scalars, s(np.array(steps, dtype=np.int64)), max(ends))
+
+
+# --------------------------------------------------------------------------- Shift
+@given(
+    delta=st.one_of(st.integers(0, 10**6), st.floats(0.0, 1e6).map(lambda x: round(x, 3))),
+    steps=st.lists(st.integers(0, 2**40), min_size=1, max_size=20),
+)
+def test_shift_is_the_curve_started_part_way(delta: float, steps: list[int]) -> None:
+    # independent math: a linear ramp over 10**6 steps, evaluated at the exact t + delta
+    from fractions import Fraction
+
+    from lrdecay import Shift, linear
+
+    shifted = Shift(linear(0.0, 1.0, 10**6), delta)
+    d = Fraction(str(delta)) if isinstance(delta, float) else Fraction(delta)
+    exact = [float(min(Fraction(k) + d, Fraction(10**6)) / 10**6) for k in steps]
+    assert [shifted(k) for k in steps] == pytest.approx(exact, rel=0, abs=1e-15)
+    assert shifted(np.asarray(steps)) == pytest.approx(exact, rel=0, abs=1e-15)
+
+
+def test_shift_validates() -> None:
+    from lrdecay import Constant, Shift
+
+    with pytest.raises(ValueError, match=r"Shift: steps must be >= 0.*-1"):
+        Shift(Constant(1.0), -1)
+    with pytest.raises(TypeError, match=r"Shift: schedule must be"):
+        Shift("cosine", 1)  # type: ignore[arg-type]
+    assert Shift(Constant(1.0), 0)(5) == 1.0

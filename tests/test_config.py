@@ -27,6 +27,7 @@ from lrdecay import (
     Product,
     Restarts,
     Schedule,
+    Shift,
     Sum,
     dumps,
     floor,
@@ -82,6 +83,7 @@ EXAMPLES: dict[str, list[Schedule]] = {
         Restarts(Cosine(1.0, 10), 10),
         Restarts(Cosine(1.0, 10), 10, period_factor=2.0, value_factor=0.5),
     ],
+    "Shift": [Shift(Cosine(1.0, 10), 1), Shift(Cosine(1.0, 10), 2.5)],
     "Clip": [
         Clip(Exponential(1.0, 1, 0.5), min_value=0.1),
         Clip(Cosine(1.0, 10), max_value=0.5),

@@ -36,6 +36,7 @@ from lrdecay import (
     Polynomial,
     Product,
     Restarts,
+    Shift,
     Sum,
     floor,
     hold,
@@ -275,6 +276,9 @@ CTORS = [
             "value_factor": "number",
             "max_cycles": "int>=1?",
         },
+    ),
+    Ctor(
+        "Shift", Shift, {"schedule": CS, "steps": 2.5}, {"schedule": "schedule", "steps": "nonneg"}
     ),
     Ctor(
         "Clip",

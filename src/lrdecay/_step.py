@@ -491,6 +491,16 @@ class Step:
             rest = xp.maximum(self.x - q * period, 0.0)
         return q, self._derive(x=rest, bounds=None if bounds is None else (0.0, float(period)))
 
+    def at_most(self, limit: int) -> Step:
+        """The step saturated at ``limit``, an integer the step's integers hold: what a formula
+        that adds to the step (:class:`~lrdecay.Shift`) uses to stay within them."""
+        bounds = self.known_bounds()
+        if bounds is not None and bounds[1] <= limit:
+            return self
+        if not self.whole:
+            return self._derive(x=self.xp.minimum(self.x, float(limit)), bounds=None)
+        return self._derive(n=self.xp.minimum(self.n, limit), bounds=None)
+
     def _times(self, r: Any, b: int, units: int) -> tuple[Any, Any]:
         """``divmod(r * b, units)`` for integers ``0 <= r < units`` without forming ``r * b``:
         the bits of ``b`` from the highest, doubling and adding ``r``, with every partial

@@ -50,6 +50,7 @@ __all__ = [
     "OneCycle",
     "Product",
     "Restarts",
+    "Shift",
     "Sum",
     "burn_in",
     "floor",
@@ -339,6 +340,50 @@ class Restarts(Schedule):
         if self.value_factor != 1:
             gain = t.where(within, gain, cycles.gain.values[last] * self._gains(j, t))
         return local, gain
+
+
+@dataclasses.dataclass(frozen=True)
+class Shift(Schedule):
+    r"""``schedule`` started ``steps`` steps in: :math:`v(t) = s(t + \Delta)`.
+
+    .. math:: v(t) = s(t + \Delta), \qquad \Delta \ge 0
+
+    What a framework does when its curve starts part-way through (Hugging Face's
+    ``cosine_warmup_with_min_lr`` evaluates its cosine one step ahead). :math:`\Delta` is read
+    as written, and the shifted step is exact (integer arithmetic, like a :class:`Join`'s pieces).
+    A step within :math:`\Delta` of the largest its integers hold (``2**31 - 1`` for ``int32``
+    tensors) is taken as that largest step minus :math:`\Delta`, so that the sum does not
+    overflow: the curve's value there, past any horizon short of it.
+
+    Args:
+        schedule: The schedule to start part-way through.
+        steps: :math:`\Delta \ge 0`, a whole or fractional number of steps.
+
+    Example:
+        >>> from lrdecay import Shift, linear
+        >>> s = Shift(linear(0.0, 1.0, 10), steps=2.5)
+        >>> [s(0), s(5), s(7), s(8)]
+        [0.25, 0.75, 0.95, 1.0]
+    """
+
+    schedule: Schedule
+    steps: float
+
+    def __post_init__(self) -> None:
+        _set(self, "schedule", check_schedule("Shift", "schedule", self.schedule))
+        _set(self, "steps", check_non_negative("Shift", "steps", self.steps))
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        if self.steps == 0:
+            return self.schedule._value(t, xp)
+        if t.int_max is not None:  # t + steps must not overflow the step's integers
+            t = t.at_most(t.int_max - math.ceil(self.steps))
+        return self.schedule._value(t.shift(-self.steps), xp)
+
+    @property
+    def total_steps(self) -> float | None:
+        inner = self.schedule.total_steps
+        return None if inner is None else max(inner - self.steps, 0)
 
 
 @dataclasses.dataclass(frozen=True)
