@@ -47,6 +47,7 @@ from lrdecay import (
     with_floor,
 )
 from lrdecay.compat import tf1
+from lrdecay.compat import torch as torch_dialect
 
 INT32_MAX = 2**31 - 1
 
@@ -91,6 +92,7 @@ EXAMPLES: dict[str, Schedule] = {
     "floor-constant": floor(Constant(1.0), 1.0),
     "Shift": Shift(Cosine(1.0, decay_steps=1000), steps=1),
     "Shift-fractional": Shift(linear(0.0, 1.0, 10), steps=2.5),
+    "torch.OneCycleLR-part-way": torch_dialect.OneCycleLR(0.5, total_steps=1000, pct_start=0.0005),
     "Shift-of-warmup": Shift(warmup(Cosine(0.1, decay_steps=900), steps=100), steps=50),
     "Sum": Sum((Cosine(0.1, decay_steps=100), Constant(0.01))),
     "Product": Product((Cosine(0.1, decay_steps=100), linear(1.0, 0.5, 300))),

@@ -48,7 +48,7 @@ from lrdecay._core import (
     check_schedules,
     check_sequence,
 )
-from lrdecay.combinators import Join, Product, Restarts, Sum
+from lrdecay.combinators import Join, Product, Restarts, Shift, Sum
 from lrdecay.curves import Constant, Cosine, Exponential, Piecewise, Polynomial, linear
 
 __all__ = [
@@ -525,6 +525,14 @@ def _piece(
     """OneCycleLR's anneal from ``start`` to ``end`` at ``(t + offset) / length``, for local steps
     ``t`` in ``[0, reach]`` (past ``length`` it extrapolates, as PyTorch does at its last step)."""
     span = max(abs(length), reach)
+    if strategy == "cos" and offset != 0:
+        # a phase that began before step 0 (pct_start * total_steps < 1): the cosine started
+        # part-way through
+        span = max(abs(length), offset + reach)
+        whole = Cosine(
+            init_value=start, decay_steps=span, end_value=end, num_periods=span / (2 * abs(length))
+        )
+        return Shift(whole, offset)
     if strategy == "linear":
         if offset == 0 and span == length:
             return linear(start, end, length)
@@ -574,9 +582,8 @@ def OneCycleLR(
     :math:`N + 1` on, and lrdecay holds the value of step :math:`N` (of step :math:`N - 1` where
     PyTorch already divides by zero at :math:`N`, as with ``pct_start=1.0``). ``pct_start`` must be
     a ``float`` (PyTorch refuses ``0`` and ``1``); when :math:`pN < 1` the rate starts part-way down
-    the second phase and never reaches ``max_lr``. The momentum arguments are accepted and ignored;
-    ``lr`` is ignored (PyTorch overwrites the rate). Not supported: a cosine anneal with
-    :math:`pN < 1` (it would need a cosine that starts mid-phase; use ``anneal_strategy="linear"``).
+    the second phase (a :class:`~lrdecay.Shift`-ed cosine) and never reaches ``max_lr``. The
+    momentum arguments are accepted and ignored; ``lr`` is ignored (PyTorch overwrites the rate).
 
     Args:
         max_lr: :math:`M`.
@@ -686,13 +693,6 @@ def OneCycleLR(
         boundary = 0.0 if first else starts[j]
         last_k = horizon if j == phase_of(horizon) else math.floor(end)
         reach = last_k - boundary
-        if anneal_strategy == "cos" and offset != 0:
-            raise ParameterValueError(
-                owner,
-                "pct_start",
-                "must make pct_start * total_steps >= 1 with anneal_strategy='cos' (lrdecay has "
-                f"no cosine that starts mid-phase), got pct_start={p!r} with total_steps={n}",
-            )
         if max(abs(length), reach) < MIN_DURATION:
             raise ParameterValueError(
                 owner, "pct_start", f"gives a phase shorter than {MIN_DURATION:g} steps: {p!r}"
