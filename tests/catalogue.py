@@ -93,6 +93,10 @@ EXAMPLES: dict[str, Schedule] = {
     "Shift": Shift(Cosine(1.0, decay_steps=1000), steps=1),
     "Shift-fractional": Shift(linear(0.0, 1.0, 10), steps=2.5),
     "torch.OneCycleLR-part-way": torch_dialect.OneCycleLR(0.5, total_steps=1000, pct_start=0.0005),
+    "Shift-of-cycle": Shift(Polynomial(1.0, decay_steps=3, end_value=0.0, cycle=True), steps=1.0),
+    "Join-whole-float-boundary": Join(
+        [Constant(1.0), Polynomial(1.0, decay_steps=3, end_value=0.0, cycle=True)], [100.0]
+    ),
     "Shift-of-warmup": Shift(warmup(Cosine(0.1, decay_steps=900), steps=100), steps=50),
     "Sum": Sum((Cosine(0.1, decay_steps=100), Constant(0.01))),
     "Product": Product((Cosine(0.1, decay_steps=100), linear(1.0, 0.5, 300))),

@@ -365,7 +365,8 @@ class Step:
             every_step_held = (self.int_max is not None and self.int_max <= self.exact_below) or (
                 bounds is not None and bounds[1] <= self.exact_below
             )
-            later = (lambda: xp.maximum(self.n - b, 0)) if before else (lambda: self.n - b)
+            whole = int(b)  # (b is whole here; a float b would make TensorFlow's n - b fail)
+            later = (lambda: xp.maximum(self.n - whole, 0)) if before else (lambda: self.n - whole)
             return self._derive(
                 n_later=later,
                 x=xp.maximum(x, 0.0) if before else x,

@@ -621,7 +621,9 @@ class Ramp(Schedule):
         elif self.shape == "sqrt":
             w = xp.sqrt(u)
         elif self.shape == "1-sqrt":
-            w = 1.0 - xp.sqrt(t.until(d) / d)  # 1 - u exactly, even close to T
+            # 1 - sqrt(1 - u) as u / (1 + sqrt(1 - u)): no cancellation near the start, where
+            # w is small (1 - u exactly, even close to T)
+            w = u / (1.0 + xp.sqrt(t.until(d) / d))
         else:
             power = max(self.power, _FLOAT32_TINY)
             w = xp.pow(u, power)
