@@ -26,6 +26,7 @@ from lrdecay import (
     Piecewise,
     Plateau,
     Polynomial,
+    Power,
     Product,
     Ramp,
     Restarts,
@@ -33,6 +34,8 @@ from lrdecay import (
     Shift,
     Sum,
     Tanh,
+    TimmNoise,
+    Warp,
     burn_in,
     epochs,
     floor,
@@ -47,6 +50,7 @@ from lrdecay import (
     with_floor,
 )
 from lrdecay.compat import tf1
+from lrdecay.compat import timm as timm_dialect
 from lrdecay.compat import torch as torch_dialect
 
 INT32_MAX = 2**31 - 1
@@ -98,6 +102,15 @@ EXAMPLES: dict[str, Schedule] = {
         [Constant(1.0), Polynomial(1.0, decay_steps=3, end_value=0.0, cycle=True)], [100.0]
     ),
     "Shift-of-warmup": Shift(warmup(Cosine(0.1, decay_steps=900), steps=100), steps=50),
+    "Warp": Warp(Cosine(1.0, decay_steps=1000), steps=1000, power=2.0),
+    "Warp-sqrt-of-restarts": Restarts(Warp(linear(1.0, 0.0, 70), steps=70, power=0.5), 70, 1.5),
+    "Power": Power(Cosine(1.0, decay_steps=1000, end_value=0.0), exponent=1.7),
+    "Power-of-negative": Power(Cosine(1.0, decay_steps=100, end_value=-1.0), exponent=0.5),
+    "TimmNoise": TimmNoise(seed=42, std=1.0, limit=0.67),
+    "TimmNoise-seeds": TimmNoise(seed=-3, std=0.5, limit=1.0),
+    "timm.CosineLRScheduler-noise-k_decay": timm_dialect.CosineLRScheduler(
+        0.1, t_initial=500, warmup_t=20, noise_range_t=[100, 400], k_decay=2.0, cycle_limit=2
+    ),
     "Sum": Sum((Cosine(0.1, decay_steps=100), Constant(0.01))),
     "Product": Product((Cosine(0.1, decay_steps=100), linear(1.0, 0.5, 300))),
     "warmup": warmup(Cosine(0.1, decay_steps=900), steps=100),
@@ -201,6 +214,11 @@ EXAMPLES: dict[str, Schedule] = {
         None, 0.1, 1000, 0.01, warmup_learning_rate=0.001, warmup_steps=100, hold_base_rate_steps=50
     ),
 }
+
+NOT_COMPILED = {"TimmNoise", "TimmNoise-seeds", "timm.CosineLRScheduler-noise-k_decay"}
+"""Entries ``torch.compile`` is not asked to compile in the conformance matrix: seeding torch's
+generator (MT19937) takes thousands of sequential integer operations per step, which Inductor
+takes minutes to compile; eager torch, jax's ``jit`` and TensorFlow's ``tf.function`` check them."""
 
 IDS = list(EXAMPLES)
 SCHEDULES = list(EXAMPLES.values())

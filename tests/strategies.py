@@ -25,6 +25,7 @@ from lrdecay import (
     OneCycle,
     Piecewise,
     Polynomial,
+    Power,
     Product,
     Ramp,
     Restarts,
@@ -32,6 +33,7 @@ from lrdecay import (
     Shift,
     Sum,
     Tanh,
+    Warp,
     burn_in,
     floor,
     hold,
@@ -139,6 +141,8 @@ def compose(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule
         # (whole shifts: a fractional one on tensors loses its fraction past 2**24 in a cycling
         # polynomial, where NumPy's float32 keeps it; a known difference, not yet fixed)
         st.builds(Shift, children, st.integers(0, 10**4)),
+        st.builds(Warp, children, lengths, st.floats(0.0, 3.0)),
+        st.builds(Power, children, st.floats(0.0, 3.0)),
         st.builds(
             lambda s, p, m: Restarts(s, p, max_cycles=m), children, lengths, st.integers(1, 20)
         ),

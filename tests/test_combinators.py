@@ -1265,3 +1265,52 @@ def test_shift_validates() -> None:
     with pytest.raises(TypeError, match=r"Shift: schedule must be"):
         Shift("cosine", 1)  # type: ignore[arg-type]
     assert Shift(Constant(1.0), 0)(5) == 1.0
+
+
+# --------------------------------------------------------------------------- Warp and Power
+@given(
+    steps=st.floats(1.0, 1e5),
+    power=st.floats(0.0, 4.0),
+    k=st.integers(0, 10**6),
+)
+def test_warp_is_the_schedule_on_a_power_clock(steps: float, power: float, k: int) -> None:
+    from lrdecay import Warp, linear
+
+    inner = linear(0.0, 1.0, steps)
+    warped = Warp(inner, steps=steps, power=power)
+    clock = steps * (k / steps) ** power  # 0 ** 0 is 1: the clock stands at T
+    expected = min(clock / steps, 1.0)
+    assert warped(k) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert warped(np.array([k]))[0] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_warp_of_a_cosine_is_timms_k_decay() -> None:
+    """timm's k-decay: ``cos(pi t**k / T**k)``, written out independently."""
+    from lrdecay import Cosine, Warp
+
+    t = np.arange(0, 101)
+    for k in (0.5, 1.0, 2.0, 3.0):
+        got = Warp(Cosine(1.0, 100, end_value=0.1), steps=100, power=k)(t)
+        expected = 0.1 + 0.5 * 0.9 * (1 + np.cos(np.pi * t**k / 100.0**k))
+        np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+
+
+@given(exponent=st.floats(0.0, 5.0), k=st.integers(0, 200))
+def test_power_is_the_clamped_power(exponent: float, k: int) -> None:
+    from lrdecay import Cosine, Power
+
+    base = Cosine(1.0, 100, end_value=-0.5)
+    expected = max(float(base(k)), 0.0) ** exponent
+    assert Power(base, exponent)(k) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert Power(base, exponent)(np.array([k]))[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_warp_and_power_refuse_bad_parameters_by_name() -> None:
+    from lrdecay import Constant, Power, Warp
+
+    with pytest.raises(ValueError, match=r"Warp: power must be >= 0.*-1"):
+        Warp(Constant(1.0), steps=10, power=-1.0)
+    with pytest.raises(ValueError, match=r"Warp: steps must be > 0.*0"):
+        Warp(Constant(1.0), steps=0, power=2.0)
+    with pytest.raises(ValueError, match=r"Power: exponent must be >= 0.*-0.5"):
+        Power(Constant(1.0), exponent=-0.5)

@@ -84,6 +84,9 @@ EXAMPLES: dict[str, list[Schedule]] = {
         Restarts(Cosine(1.0, 10), 10, period_factor=2.0, value_factor=0.5),
     ],
     "Shift": [Shift(Cosine(1.0, 10), 1), Shift(Cosine(1.0, 10), 2.5)],
+    "Warp": [lrdecay.Warp(Cosine(1.0, 10), 10, 2.0), lrdecay.Warp(Cosine(1.0, 10), 7.5, 0.5)],
+    "Power": [lrdecay.Power(Cosine(1.0, 10), 1.5), lrdecay.Power(Cosine(1.0, 10), 0.0)],
+    "TimmNoise": [lrdecay.TimmNoise(), lrdecay.TimmNoise(seed=-5, std=0.5, limit=0.1)],
     "Clip": [
         Clip(Exponential(1.0, 1, 0.5), min_value=0.1),
         Clip(Cosine(1.0, 10), max_value=0.5),

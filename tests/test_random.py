@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,99 @@ def test_every_word_layout_gives_the_same_noise(record: dict[str, Any]) -> None:
         got32 = normal(np, seed, steps, step_bits=bits, wide=wide, dtype=np.float32)
         assert got32.dtype == np.float32
         assert float(got32[0]) == pytest.approx(expected, abs=4e-6), (bits, wide)
+
+
+# --------------------------------------------------------------------------- torch's generator
+# TimmNoise reproduces torch's CPU generator (MT19937): its word stream is checked against
+# NumPy's MT19937 (legacy seeding is the reference ``init_genrand``), its noise against torch
+# itself, in a child process.
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5489, 2**32 - 1, 123456789])
+@pytest.mark.parametrize("count", [1, 100, 227, 228, 700, 1500])
+def test_mt19937_words_match_numpy(seed: int, count: int) -> None:
+    from lrdecay._random import _mt_outputs, _Words
+
+    reference = np.random.RandomState(seed)._bit_generator.random_raw(count)
+    for xp, wide, word in ((np, False, np.uint32), (np, True, np.int64)):
+        got = _mt_outputs(_Words(xp, wide), np.array([seed], dtype=word), count)
+        assert [int(w[0]) for w in got] == reference.tolist(), (wide, count)
+    if count <= 228:
+        got = _mt_outputs(_Words(SCALAR, True), seed, count)
+        assert got == reference.tolist()
+
+
+def test_mt19937_reference_first_output() -> None:
+    """mt19937ar.c's published first output for the default seed 5489 (init_genrand)."""
+    from lrdecay._random import _mt_outputs, _Words
+
+    assert _mt_outputs(_Words(SCALAR, True), 5489, 1) == [3499211612]
+
+
+TORCH_NOISE = """
+import json, sys
+import torch
+
+def timm(seed, std, limit, t):
+    g = torch.Generator()
+    g.manual_seed(seed + t)
+    while True:
+        noise = torch.randn(1, generator=g).item() * std
+        if abs(noise) < limit:
+            return noise
+
+cases = json.loads(sys.argv[1])
+print(json.dumps([[timm(seed, std, limit, t) for t in range(steps)]
+                  for seed, std, limit, steps in cases]))
+"""
+NOISE_CASES = [
+    (42, 1.0, 0.67, 2000),
+    (0, 0.5, 0.1, 500),
+    (-7, 2.0, 3.0, 500),
+    (2**40 + 3, 1.0, 0.05, 300),
+    (2**32 - 10, 1.0, 10.0, 100),  # seed + t wraps past 2**32
+    (11, 0.0, 0.5, 20),
+]
+
+
+@pytest.fixture(scope="module")
+def torch_noise() -> list[list[float]]:
+    require("torch")
+    done = subprocess.run(
+        [sys.executable, "-c", TORCH_NOISE, json.dumps(NOISE_CASES)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("index", range(len(NOISE_CASES)))
+def test_timm_noise_is_torchs_draw_for_draw(index: int, torch_noise: list[list[float]]) -> None:
+    from lrdecay import TimmNoise
+
+    seed, std, limit, steps = NOISE_CASES[index]
+    expected = np.asarray(torch_noise[index])
+    noise = TimmNoise(seed=seed, std=std, limit=limit)
+    k = np.arange(steps)
+    np.testing.assert_array_equal(noise(k), expected)  # double precision: the same numbers
+    np.testing.assert_array_equal(noise(k.astype(np.int32)), expected)
+    assert [noise(int(t)) for t in range(20)] == expected[:20].tolist()
+    # float32: within float32 rounding (a draw that close to the limit may be kept differently)
+    got32 = noise(k, dtype="float32")
+    close = np.abs(got32 - expected) <= 4 * 2.0**-24 * max(abs(std), 1e-30) * 4
+    assert close.mean() > 0.999, np.flatnonzero(~close)[:5]
+
+
+def test_timm_noise_draws_fail_together_rarely() -> None:
+    """The draws are bounded so that all of them fail the limit with probability < 2**-64."""
+    from lrdecay._random import torch_draws
+
+    for std, limit in ((1.0, 0.67), (1.0, 0.05), (2.0, 0.3), (0.5, 3.0)):
+        draws = torch_draws(std, limit)
+        assert draws is not None
+        miss = 1 - math.erf(limit / (std * math.sqrt(2)))
+        assert miss**draws < 2.0**-64 <= miss ** (draws - 1) or draws == 1
+    assert torch_draws(0.0, 0.1) == 1
+    assert torch_draws(1.0, 0.01) is None  # more than 1,248 draws: refused by TimmNoise

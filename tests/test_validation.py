@@ -86,6 +86,9 @@ INT_NONNEG_BAD: list[tuple[str, Any, type[Exception]]] = [
     ("None", None, TypeError),
     ("negative", -1, ValueError),
 ]
+INT_BAD: list[tuple[str, Any, type[Exception]]] = [  # any integer
+    case for case in INT_NONNEG_BAD if case[0] != "negative"
+]
 SCHEDULE_BAD: list[tuple[str, Any, type[Exception]]] = [
     ("str", "cosine", TypeError),
     ("None", None, TypeError),
@@ -158,6 +161,7 @@ KINDS: dict[str, list[tuple[str, Any, type[Exception]]]] = {
     "nonneg": NONNEG_BAD,
     "bool": BOOL_BAD,
     "int>=0": INT_NONNEG_BAD,
+    "int": INT_BAD,
     "schedule": SCHEDULE_BAD,
     "schedules": SCHEDULES_BAD,
     "sequence": SEQUENCE_BAD,
@@ -279,6 +283,24 @@ CTORS = [
     ),
     Ctor(
         "Shift", Shift, {"schedule": CS, "steps": 2.5}, {"schedule": "schedule", "steps": "nonneg"}
+    ),
+    Ctor(
+        "Warp",
+        lrdecay.Warp,
+        {"schedule": CS, "steps": 10, "power": 2.0},
+        {"schedule": "schedule", "steps": "positive", "power": "nonneg"},
+    ),
+    Ctor(
+        "Power",
+        lrdecay.Power,
+        {"schedule": CS, "exponent": 1.5},
+        {"schedule": "schedule", "exponent": "nonneg"},
+    ),
+    Ctor(
+        "TimmNoise",
+        lrdecay.TimmNoise,
+        {"seed": 42, "std": 1.0, "limit": 0.67},
+        {"seed": "int", "std": "number", "limit": "positive"},
     ),
     Ctor(
         "Clip",

@@ -5,7 +5,7 @@ step, with its exact integer part) and ``xp`` an array namespace with the standa
 `array API <https://data-apis.org/array-api/>`_ names. Formulas use only these:
 
 =====================================  ===========================================================
-``cos exp log sqrt log1p expm1``       elementwise functions
+``cos sin exp log sqrt log1p expm1``   elementwise functions
 ``floor pow minimum maximum``          (``pow``, ``minimum`` and ``maximum`` accept a Python
                                        number for either argument)
 ``where(c, a, b)``                     ``a`` where ``c`` else ``b`` (both are evaluated: keep
@@ -126,6 +126,7 @@ class _Scalar:
     int32 = int64 = int
     take_any_shape = True
     cos = staticmethod(math.cos)
+    sin = staticmethod(math.sin)
     exp = staticmethod(_safe_exp)
     log = staticmethod(math.log)
     sqrt = staticmethod(math.sqrt)

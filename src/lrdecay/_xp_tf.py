@@ -40,6 +40,7 @@ def _binary(op: Any, on_numbers: Any) -> Any:
 
 
 cos = tf.math.cos
+sin = tf.math.sin
 exp = tf.math.exp
 log = tf.math.log
 sqrt = tf.math.sqrt

@@ -28,6 +28,7 @@ searchsorted = torch.searchsorted
 take = _compat.take
 
 cos = torch.cos
+sin = torch.sin
 exp = torch.exp
 expm1 = torch.expm1
 floor = torch.floor

@@ -23,6 +23,7 @@ from lrdecay._core import (
     check_int,
     check_non_negative,
     check_number,
+    check_positive,
     check_schedule,
     check_schedules,
 )
@@ -48,10 +49,12 @@ __all__ = [
     "Cyclic",
     "Join",
     "OneCycle",
+    "Power",
     "Product",
     "Restarts",
     "Shift",
     "Sum",
+    "Warp",
     "burn_in",
     "floor",
     "hold",
@@ -384,6 +387,103 @@ class Shift(Schedule):
     def total_steps(self) -> float | None:
         inner = self.schedule.total_steps
         return None if inner is None else max(inner - self.steps, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Warp(Schedule):
+    r"""``schedule`` played on a power-warped clock: :math:`v(t) = s\big(T\,(t/T)^{k}\big)`.
+
+    .. math:: v(t) = s\!\left(T \left(\frac{t}{T}\right)^{k}\right), \qquad k \ge 0
+
+    The clock agrees with the step at :math:`t = 0` and :math:`t = T`: a curve of length
+    :math:`T` still starts and ends where it did, but with :math:`k > 1` it spends longer near
+    its start (the "k-decay" of Zhang and Li, arXiv:2004.05909: timm's ``k_decay``, where the
+    cosine's argument is :math:`\pi\, t^k / T^k`), with :math:`k < 1` near its end. Warped, the
+    step is known only by its floating-point value (like a step of
+    :class:`Restarts` stretched by a factor). :math:`k = 1` is the schedule itself.
+
+    Args:
+        schedule: The schedule to play on the warped clock.
+        steps: :math:`T > 0`, where the warped clock meets the step again.
+        power: :math:`k \ge 0`.
+
+    Example:
+        >>> from lrdecay import Warp, linear
+        >>> s = Warp(linear(0.0, 1.0, 100), steps=100, power=2.0)
+        >>> [s(0), s(50), s(100)]
+        [0.0, 0.25, 1.0]
+    """
+
+    schedule: Schedule
+    steps: float
+    power: float
+
+    def __post_init__(self) -> None:
+        _set(self, "schedule", check_schedule("Warp", "schedule", self.schedule))
+        _set(self, "steps", check_positive("Warp", "steps", self.steps))
+        _set(self, "power", check_non_negative("Warp", "power", self.power))
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        if self.power == 1:
+            return self.schedule._value(t, xp)
+        period, power = float(self.steps), float(self.power)
+        x = xp.pow(xp.maximum(t.x, 0.0) / period, power) * period
+        bounds = t.bounds
+        if bounds is not None:
+            low, high = (max(b, 0.0) for b in bounds)
+            bounds = ((low / period) ** power * period, (high / period) ** power * period)
+        else:
+            bounds = (0.0, math.inf)
+        return self.schedule._value(t.stretched(x, bounds), xp)
+
+    @property
+    def total_steps(self) -> float | None:
+        inner = self.schedule.total_steps
+        if self.power == 0:  # the clock stands at T
+            return 0
+        if inner is None:
+            return None
+        return float(self.steps) * math.pow(inner / float(self.steps), 1.0 / float(self.power))
+
+
+@dataclasses.dataclass(frozen=True)
+class Power(Schedule):
+    r"""A schedule raised to a power: :math:`v(t) = \max(s(t), 0)^{p}`.
+
+    .. math:: v(t) = \max\big(s(t), 0\big)^{p}, \qquad p \ge 0
+
+    optax's ``cosine_decay_schedule(exponent=p)`` is a :class:`~lrdecay.Cosine` from 1 to 0
+    raised to :math:`p`. A negative value of :math:`s` counts as 0 (a rate is not negative, and a
+    fractional power of a negative number is not a real number), so the result is never NaN;
+    :math:`0^0 = 1`.
+
+    Args:
+        schedule: The base, a schedule.
+        exponent: :math:`p \ge 0`.
+
+    Example:
+        >>> from lrdecay import Cosine, Power
+        >>> s = Power(Cosine(1.0, decay_steps=100), exponent=2.0)
+        >>> [s(0), s(50), s(100)]
+        [1.0, 0.25, 0.0]
+    """
+
+    schedule: Schedule
+    exponent: float
+
+    def __post_init__(self) -> None:
+        _set(self, "schedule", check_schedule("Power", "schedule", self.schedule))
+        _set(self, "exponent", check_non_negative("Power", "exponent", self.exponent))
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        value = self.schedule._value(t, xp)
+        if self.exponent == 1:
+            return xp.maximum(value, 0.0)
+        return xp.pow(xp.maximum(value, 0.0), float(self.exponent))
+
+    @property
+    def total_steps(self) -> float | None:
+        return self.schedule.total_steps
 
 
 @dataclasses.dataclass(frozen=True)

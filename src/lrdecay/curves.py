@@ -33,7 +33,7 @@ from lrdecay._core import (
 from lrdecay._core import (
     set_field as _set,
 )
-from lrdecay._random import normal
+from lrdecay._random import normal, torch_draws, torch_normal_within
 from lrdecay._step import Step, as_ratio
 
 _FLOAT32_TINY = 2.0**-126
@@ -50,6 +50,7 @@ __all__ = [
     "Polynomial",
     "Ramp",
     "Tanh",
+    "TimmNoise",
     "linear",
     "multistep",
     "step_decay",
@@ -514,6 +515,88 @@ class GaussianNoise(Schedule):
             xp, self.seed, t.integer(), step_bits=t.int_bits, wide=t.wide_words, dtype=t.dtype
         )
         return self.std._value(t, xp) * z
+
+    @property
+    def total_steps(self) -> float | None:
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class TimmNoise(Schedule):
+    r"""The relative noise of timm's schedulers (``noise_range_t``), draw for draw.
+
+    .. math::
+        n(t) = \sigma z_j(s + t), \qquad j = \min\{\, j : |\sigma z_j(s + t)| < \ell \,\}
+
+    where :math:`z_0, z_1, \dots` are what ``torch.randn(1, generator=g)`` returns, one call
+    after another, for ``g = torch.Generator(); g.manual_seed(s + t)``: timm redraws until the
+    noise is within the limit, and its scheduler then sets the rate to :math:`v + v\,n(t)`
+    (``schedule * (1 + TimmNoise(...))``). torch's CPU generator (MT19937, the 53-bit doubles of
+    ``random64`` and Box–Muller, :mod:`lrdecay._random`) is reproduced without torch, in every
+    array library: the value equals torch's in double precision; in ``float32`` it is within
+    float32 rounding, except that a draw within that rounding of :math:`\ell` may be kept or
+    redrawn differently. The draws are bounded so that every one of them fails the limit with
+    probability below :math:`2^{-64}` per step (then the noise is 0); a limit so tight that
+    this needs more than 1,248 draws (:math:`\ell / |\sigma| < 0.045`) is refused.
+
+    Args:
+        seed: :math:`s`, timm's ``noise_seed`` (an integer; torch reads ``s + t`` modulo
+            :math:`2^{32}`).
+        std: :math:`\sigma`, timm's ``noise_std``.
+        limit: :math:`\ell > 0`, timm's ``noise_pct``.
+
+    Example:
+        >>> from lrdecay import TimmNoise
+        >>> n = TimmNoise(seed=42, std=1.0, limit=0.67)
+        >>> round(n(0), 7)  # torch.Generator().manual_seed(42); torch.randn(1) -> 0.3366904
+        0.3366904
+    """
+
+    seed: int = 42
+    std: float = 1.0
+    limit: float = 0.67
+
+    def __post_init__(self) -> None:
+        seed = check_int("TimmNoise", "seed", self.seed)
+        if not -(2**63) <= seed < 2**64:
+            raise ParameterValueError(
+                "TimmNoise", "seed", f"must be in [-2**63, 2**64) (torch's seeds), got {seed}"
+            )
+        _set(self, "seed", seed)
+        _set(self, "std", check_number("TimmNoise", "std", self.std))
+        limit = check_number("TimmNoise", "limit", self.limit)
+        if limit <= 0:
+            raise ParameterValueError(
+                "TimmNoise",
+                "limit",
+                f"must be > 0 (no draw is ever within a limit <= 0: timm would loop forever), "
+                f"got {limit!r}",
+            )
+        _set(self, "limit", limit)
+        if torch_draws(float(self.std), float(limit)) is None:
+            raise ParameterValueError(
+                "TimmNoise",
+                "limit",
+                f"must be at least 0.045 * |std| (timm keeps a draw only when |std z| < limit; "
+                f"with limit={limit!r} and std={self.std!r} so few pass that reproducing its "
+                "redraws would take more than 1,248 draws per step)",
+            )
+
+    def _value(self, t: Step, xp: Any) -> Any:
+        draws = torch_draws(float(self.std), float(self.limit))
+        assert draws is not None  # (checked at construction)
+        return torch_normal_within(
+            xp,
+            self.seed,
+            t.integer(),
+            std=float(self.std),
+            limit=float(self.limit),
+            draws=draws,
+            step_bits=t.int_bits,
+            wide=t.wide_words,
+            dtype=t.dtype,
+            single=t.exact_below == 2**24,
+        )
 
     @property
     def total_steps(self) -> float | None:

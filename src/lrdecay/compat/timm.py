@@ -19,14 +19,23 @@ timm's conventions, kept:
 * ``MultiStepLRScheduler`` decays one step *before* each ``decay_t`` entry (timm's
   ``bisect_right(decay_t, t + 1)``), ``StepLRScheduler`` at the multiples of ``decay_t``.
 
+* ``noise_range_t`` (a step ``r``: from ``r`` on; ``[r0, r1]``: ``r0 <= t < r1``) multiplies the
+  rate by ``1 + n(t)``, with timm's noise ``n(t)`` drawn as torch draws it
+  (:class:`~lrdecay.TimmNoise`: ``torch.Generator`` seeded ``noise_seed + t``, ``torch.randn``
+  times ``noise_std``, redrawn until ``|n| < noise_pct``), reproduced without torch;
+* ``k_decay`` plays each cycle on the clock ``t**k / t_i**k`` (:class:`~lrdecay.Warp`);
+* a negative ``warmup_t`` is no warm-up, and with ``warmup_prefix`` starts the curve ``-warmup_t``
+  steps in (:class:`~lrdecay.Shift`).
+
 Refused, with a ``ValueError`` naming the class, the parameter and the value: what timm asserts
 against (``t_initial <= 0``, ``lr_min < 0``, ...) or fails on while stepping (``cycle_mul < 1``:
-a logarithm of a negative number once the shrinking cycles are over); noise
-(``noise_range_t``): timm draws it from ``torch.Generator``, which lrdecay cannot reproduce
-without torch; ``k_decay != 1`` and a negative ``power`` of ``PolyLRScheduler``, which lrdecay's
-curves cannot express; a negative ``warmup_t``. Exact: the cycle of a step when ``cycle_mul !=
-1`` (timm finds it with a floating logarithm, which at an exact restart step may give the end of
-the previous cycle).
+a logarithm of a negative number once the shrinking cycles are over; ``k_decay < 0``: ``0 ** k``
+at a cycle's first step; ``noise_pct <= 0``: timm redraws forever); a noise limit so tight that
+reproducing timm's redraws would take more than 1,248 draws per step (``noise_pct < 0.045 *
+noise_std``); a negative ``power`` of ``PolyLRScheduler`` (the rate grows without bound towards
+each cycle's end), which lrdecay's curves cannot express. Exact: the cycle of a step when
+``cycle_mul != 1`` (timm finds it with a floating logarithm, which at an exact restart step may
+give the end of the previous cycle).
 
 Example:
     >>> from lrdecay.compat import timm
@@ -48,12 +57,23 @@ from lrdecay._core import (
     ParameterValueError,
     Schedule,
     check_bool,
+    check_int,
     check_number,
     check_sequence,
 )
+from lrdecay._random import torch_draws
 from lrdecay._step import as_ratio
-from lrdecay.combinators import Join, Restarts
-from lrdecay.curves import Constant, Cosine, Exponential, Piecewise, Polynomial, Tanh, linear
+from lrdecay.combinators import Join, Restarts, Shift, Warp
+from lrdecay.curves import (
+    Constant,
+    Cosine,
+    Exponential,
+    Piecewise,
+    Polynomial,
+    Tanh,
+    TimmNoise,
+    linear,
+)
 
 __all__ = [
     "CosineLRScheduler",
@@ -77,7 +97,6 @@ def _common(
     warmup_lr_init: Any,
     warmup_prefix: Any,
     t_in_epochs: Any,
-    noise_range_t: Any,
 ) -> tuple[float, float, float, bool]:
     rate = check_number(owner, "lr", lr)
     if rate < 0:
@@ -85,32 +104,82 @@ def _common(
             owner, "lr", f"must be >= 0 (torch's optimizers refuse a negative rate), got {rate!r}"
         )
     warm = check_number(owner, "warmup_t", warmup_t)
-    if warm < 0:
-        raise ParameterValueError(
-            owner,
-            "warmup_t",
-            f"must be >= 0 (timm would start the curve part-way through), got {warm!r}",
-        )
     init = check_number(owner, "warmup_lr_init", warmup_lr_init)
     prefix = check_bool(owner, "warmup_prefix", warmup_prefix)
     check_bool(owner, "t_in_epochs", t_in_epochs)
-    if noise_range_t is not None:
+    return rate, warm, init, prefix
+
+
+def _with_noise(
+    owner: str,
+    curve: Schedule,
+    noise_range_t: Any,
+    noise_pct: Any,
+    noise_std: Any,
+    noise_seed: Any,
+) -> Schedule:
+    """``v + v n(t)`` where ``noise_range_t`` says (``t >= r``, or ``r[0] <= t < r[1]``)."""
+    if noise_range_t is None:
+        return curve
+    if isinstance(noise_range_t, list | tuple):
+        if len(noise_range_t) < 2:
+            raise ParameterValueError(
+                owner,
+                "noise_range_t",
+                f"must be a number or [start, end] (timm reads noise_range_t[1]), got "
+                f"{list(noise_range_t)!r}",
+            )
+        start = check_number(owner, "noise_range_t[0]", noise_range_t[0])
+        end = check_number(owner, "noise_range_t[1]", noise_range_t[1])
+    else:
+        start, end = check_number(owner, "noise_range_t", noise_range_t), math.inf
+    limit = check_number(owner, "noise_pct", noise_pct)
+    std = check_number(owner, "noise_std", noise_std)
+    seed = 42 if noise_seed is None else check_int(owner, "noise_seed", noise_seed)
+    if limit <= 0:
         raise ParameterValueError(
             owner,
-            "noise_range_t",
-            "must be None: timm draws its noise from torch.Generator, which lrdecay cannot "
-            f"reproduce without torch (use lrdecay.GaussianNoise for seeded noise), got "
-            f"{noise_range_t!r}",
+            "noise_pct",
+            f"must be > 0 (timm redraws its noise until |noise| < noise_pct: it would loop "
+            f"forever), got {limit!r}",
         )
-    return rate, warm, init, prefix
+    if torch_draws(float(std), float(limit)) is None:
+        raise ParameterValueError(
+            owner,
+            "noise_pct",
+            f"must be at least 0.045 * |noise_std| (so few of timm's draws pass that lrdecay "
+            f"does not reproduce its redraws), got noise_pct={limit!r} with noise_std={std!r}",
+        )
+    if not -(2**63) <= seed < 2**64:
+        raise ParameterValueError(
+            owner, "noise_seed", f"must be in [-2**63, 2**64) (torch's seeds), got {seed}"
+        )
+    first = max(start, 0)
+    if end <= first:
+        return curve  # an empty range: no noise
+    pieces: list[Schedule] = []
+    boundaries: list[float] = []
+    if first > 0:
+        pieces.append(Constant(0.0))
+        boundaries.append(first)
+    pieces.append(Constant(1.0))
+    if end != math.inf:
+        pieces.append(Constant(0.0))
+        boundaries.append(end)
+    noise = TimmNoise(seed=seed, std=std, limit=limit)
+    within = Join(tuple(pieces), tuple(boundaries)) if boundaries else Constant(1.0)
+    return curve * (1.0 + within * noise)
 
 
 def _with_warmup(
     curve: Schedule, warm: float, init: float, target: float, prefix: bool
 ) -> Schedule:
     """timm's warm-up ``init + t (target - init) / W`` for ``t < W``, then ``curve`` from its own
-    step 0 (``prefix``) or carrying on at step ``W`` (the warm-up replaces its first steps)."""
-    if warm <= 0:
+    step 0 (``prefix``) or carrying on at step ``W`` (the warm-up replaces its first steps). A
+    negative ``W`` is no warm-up; with ``prefix``, the curve starts ``-W`` steps in."""
+    if warm < 0:
+        return Shift(curve, -warm) if prefix else curve
+    if warm == 0:
         return curve
     ramp = linear(init, target, warm)
     if prefix:
@@ -179,7 +248,6 @@ def _cycle_args(
     cycle_mul: Any,
     cycle_decay: Any,
     cycle_limit: Any,
-    k_decay: Any = 1.0,
 ) -> tuple[float, float, float, float, int]:
     steps = check_number(owner, "t_initial", t_initial)
     if steps <= 0:
@@ -202,15 +270,19 @@ def _cycle_args(
     decay = check_number(owner, "cycle_decay", cycle_decay)
     # cycle i runs while i < cycle_limit: a fractional limit counts as the next whole number
     limit = math.ceil(check_number(owner, "cycle_limit", cycle_limit))
+    return steps, low, mul, decay, limit
+
+
+def _k_decay(owner: str, k_decay: Any) -> float:
     k = check_number(owner, "k_decay", k_decay)
-    if k != 1:
+    if k < 0:
         raise ParameterValueError(
             owner,
             "k_decay",
-            "must be 1 (timm's t**k / t_i**k warps time, which is not expressible with "
-            f"lrdecay's curves), got {k!r}",
+            f"must be >= 0 (timm raises ZeroDivisionError at a cycle's first step, 0 ** k), "
+            f"got {k!r}",
         )
-    return steps, low, mul, decay, limit
+    return k
 
 
 def CosineLRScheduler(
@@ -255,11 +327,12 @@ def CosineLRScheduler(
         warmup_lr_init: The rate at step 0 of the warm-up.
         warmup_prefix: Start the curve after the warm-up.
         t_in_epochs: Whether timm's ``t`` counts epochs (the schedule is the same function of it).
-        noise_range_t: Must be ``None``.
-        noise_pct: Ignored (no noise).
-        noise_std: Ignored.
-        noise_seed: Ignored.
-        k_decay: Must be 1.
+        noise_range_t: Where the noise applies: ``None`` (nowhere), a step (from it on) or
+            ``[start, end]``.
+        noise_pct: The noise limit, ``> 0``.
+        noise_std: The noise's standard deviation.
+        noise_seed: The noise's seed.
+        k_decay: :math:`k \ge 0`: each cycle runs on the clock :math:`t_c^k / T_i^k`.
         initialize: Ignored (timm's parameter-group bookkeeping).
 
     Example:
@@ -271,17 +344,26 @@ def CosineLRScheduler(
     """
     owner = _owner("CosineLRScheduler")
     rate, warm, init, prefix = _common(
-        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs, noise_range_t
+        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs
     )
     steps, low, mul, decay, limit = _cycle_args(
-        owner, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, k_decay
+        owner, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit
     )
+    k = _k_decay(owner, k_decay)
 
     def shape(top: float, bottom: float) -> Schedule:
-        return Cosine(init_value=top, decay_steps=steps, end_value=bottom)
+        cosine = Cosine(init_value=top, decay_steps=steps, end_value=bottom)
+        return cosine if k == 1 else Warp(cosine, steps=steps, power=k)
 
     curve = _cycles(owner, shape, rate, low, steps, mul, decay, limit)
-    return _with_warmup(curve, warm, init, rate, prefix)
+    return _with_noise(
+        owner,
+        _with_warmup(curve, warm, init, rate, prefix),
+        noise_range_t,
+        noise_pct,
+        noise_std,
+        noise_seed,
+    )
 
 
 def TanhLRScheduler(
@@ -328,10 +410,10 @@ def TanhLRScheduler(
         warmup_lr_init: The rate at step 0, ``>= 0``.
         warmup_prefix: Start the curve after the warm-up.
         t_in_epochs: Whether timm's ``t`` counts epochs.
-        noise_range_t: Must be ``None``.
-        noise_pct: Ignored.
-        noise_std: Ignored.
-        noise_seed: Ignored.
+        noise_range_t: Where the noise applies: ``None``, a step or ``[start, end]``.
+        noise_pct: The noise limit, ``> 0``.
+        noise_std: The noise's standard deviation.
+        noise_seed: The noise's seed.
         initialize: Ignored.
 
     Example:
@@ -342,8 +424,12 @@ def TanhLRScheduler(
     """
     owner = _owner("TanhLRScheduler")
     rate, warm, init, prefix = _common(
-        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs, noise_range_t
+        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs
     )
+    if warm < 0:
+        raise ParameterValueError(
+            owner, "warmup_t", f"must be >= 0 (timm asserts it), got {warm!r}"
+        )
     steps, low, mul, decay, limit = _cycle_args(
         owner, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit
     )
@@ -376,7 +462,14 @@ def TanhLRScheduler(
                 f"which is not expressible between steps), got {warm!r}",
             )
         target = float(curve(int(warm)))
-    return _with_warmup(curve, warm, init, target, prefix)
+    return _with_noise(
+        owner,
+        _with_warmup(curve, warm, init, target, prefix),
+        noise_range_t,
+        noise_pct,
+        noise_std,
+        noise_seed,
+    )
 
 
 def PolyLRScheduler(
@@ -422,11 +515,11 @@ def PolyLRScheduler(
         warmup_lr_init: The rate at step 0.
         warmup_prefix: Start the curve after the warm-up.
         t_in_epochs: Whether timm's ``t`` counts epochs.
-        noise_range_t: Must be ``None``.
-        noise_pct: Ignored.
-        noise_std: Ignored.
-        noise_seed: Ignored.
-        k_decay: Must be 1.
+        noise_range_t: Where the noise applies: ``None``, a step or ``[start, end]``.
+        noise_pct: The noise limit, ``> 0``.
+        noise_std: The noise's standard deviation.
+        noise_seed: The noise's seed.
+        k_decay: :math:`k \ge 0`: each cycle runs on the clock :math:`t_c^k / T_i^k`.
         initialize: Ignored.
 
     Example:
@@ -437,11 +530,12 @@ def PolyLRScheduler(
     """
     owner = _owner("PolyLRScheduler")
     rate, warm, init, prefix = _common(
-        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs, noise_range_t
+        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs
     )
     steps, low, mul, decay, limit = _cycle_args(
-        owner, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, k_decay
+        owner, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit
     )
+    k = _k_decay(owner, k_decay)
     p = check_number(owner, "power", power)
     if p < 0:
         raise ParameterValueError(
@@ -451,10 +545,18 @@ def PolyLRScheduler(
         )
 
     def shape(top: float, bottom: float) -> Schedule:
-        return Polynomial(init_value=top, decay_steps=steps, end_value=bottom, power=p)
+        poly = Polynomial(init_value=top, decay_steps=steps, end_value=bottom, power=p)
+        return poly if k == 1 else Warp(poly, steps=steps, power=k)
 
     curve = _cycles(owner, shape, rate, low, steps, mul, decay, limit)
-    return _with_warmup(curve, warm, init, rate, prefix)
+    return _with_noise(
+        owner,
+        _with_warmup(curve, warm, init, rate, prefix),
+        noise_range_t,
+        noise_pct,
+        noise_std,
+        noise_seed,
+    )
 
 
 def StepLRScheduler(
@@ -486,10 +588,10 @@ def StepLRScheduler(
         warmup_lr_init: The rate at step 0.
         warmup_prefix: Start the decay after the warm-up.
         t_in_epochs: Whether timm's ``t`` counts epochs.
-        noise_range_t: Must be ``None``.
-        noise_pct: Ignored.
-        noise_std: Ignored.
-        noise_seed: Ignored.
+        noise_range_t: Where the noise applies: ``None``, a step or ``[start, end]``.
+        noise_pct: The noise limit, ``> 0``.
+        noise_std: The noise's standard deviation.
+        noise_seed: The noise's seed.
         initialize: Ignored.
 
     Example:
@@ -500,7 +602,7 @@ def StepLRScheduler(
     """
     owner = _owner("StepLRScheduler")
     rate, warm, init, prefix = _common(
-        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs, noise_range_t
+        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs
     )
     period = check_number(owner, "decay_t", decay_t)
     if period <= 0:
@@ -509,7 +611,14 @@ def StepLRScheduler(
         )
     factor = check_number(owner, "decay_rate", decay_rate)
     curve = Exponential(init_value=rate, decay_steps=period, decay_rate=factor, staircase=True)
-    return _with_warmup(curve, warm, init, rate, prefix)
+    return _with_noise(
+        owner,
+        _with_warmup(curve, warm, init, rate, prefix),
+        noise_range_t,
+        noise_pct,
+        noise_std,
+        noise_seed,
+    )
 
 
 def MultiStepLRScheduler(
@@ -542,10 +651,10 @@ def MultiStepLRScheduler(
         warmup_lr_init: The rate at step 0.
         warmup_prefix: Start the decay after the warm-up.
         t_in_epochs: Whether timm's ``t`` counts epochs.
-        noise_range_t: Must be ``None``.
-        noise_pct: Ignored.
-        noise_std: Ignored.
-        noise_seed: Ignored.
+        noise_range_t: Where the noise applies: ``None``, a step or ``[start, end]``.
+        noise_pct: The noise limit, ``> 0``.
+        noise_std: The noise's standard deviation.
+        noise_seed: The noise's seed.
         initialize: Ignored.
 
     Example:
@@ -556,7 +665,7 @@ def MultiStepLRScheduler(
     """
     owner = _owner("MultiStepLRScheduler")
     rate, warm, init, prefix = _common(
-        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs, noise_range_t
+        owner, lr, warmup_t, warmup_lr_init, warmup_prefix, t_in_epochs
     )
     marks = check_sequence(owner, "decay_t", decay_t)
     for i in range(1, len(marks)):
@@ -575,4 +684,11 @@ def MultiStepLRScheduler(
     curve: Schedule = (
         Piecewise(boundaries=boundaries, values=values) if boundaries else Constant(values[0])
     )
-    return _with_warmup(curve, warm, init, rate, prefix)
+    return _with_noise(
+        owner,
+        _with_warmup(curve, warm, init, rate, prefix),
+        noise_range_t,
+        noise_pct,
+        noise_std,
+        noise_seed,
+    )
