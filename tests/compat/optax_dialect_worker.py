@@ -3,12 +3,14 @@
 ``python optax_dialect_worker.py < cases.json > values.json``. Each case is ``{"function": name,
 "kwargs": {...}, "steps": [...]}``; a ``boundaries_and_scales`` argument travels as a list of
 ``[step, scale]`` pairs (JSON keys are strings) and the ``schedules`` of ``join_schedules`` as
-nested cases. Each answer is ``{"values": [...]}`` (``null`` for a value that is not finite) or
-``{"error": "TypeName: message"}`` when optax refuses the arguments. A case with ``"jit": true``
-also gets ``"lrdecay_jit"``: lrdecay's own schedule for it, evaluated as optax would use it
-(``jax.jit`` of ``jax.vmap`` on the ``int32`` counts). The count is an ``int32``
-array under ``jax.vmap``, as optax's optimizers pass it. jax and optax are imported only in
-:func:`main`: pytest collects this module and must not import them.
+nested cases. Each answer is ``{"values": [...], "values64": [...]}`` (``null`` for a value
+that is not finite) or ``{"error": "TypeName: message"}`` when optax refuses the arguments.
+``values`` is optax as its optimizers run it: ``float32``, the count an ``int32`` array under
+``jax.vmap``. ``values64`` is the same optax schedule once every case is done, with jax's 64-bit
+mode on (``int64`` counts, ``float64`` arithmetic): optax's formula without ``float32`` rounding.
+A case with ``"jit": true`` also gets ``"lrdecay_jit"``: lrdecay's own schedule for it,
+evaluated as optax would use it (``jax.jit`` of ``jax.vmap`` on the ``int32`` counts). jax and
+optax are imported only in :func:`main`: pytest collects this module and must not import them.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import math
 import sys
 from typing import Any
 
-WIDTH = 256
-"""Counts are padded to a multiple of this length."""
+WIDTH = 1024
+"""Counts are padded to a multiple of this length (one shape for jax to compile)."""
 
 
 def build(optax: Any, case: dict[str, Any]) -> Any:
@@ -52,17 +54,24 @@ def main() -> None:
     import jax.numpy as jnp
     import optax
 
+    def evaluate(schedule: Any, case: dict[str, Any], dtype: Any, int_dtype: Any) -> list[Any]:
+        n = len(case["steps"])
+        # one array length for every case: jax compiles each operation once per shape
+        steps = jnp.asarray(case["steps"] + [0] * (-n % WIDTH), dtype=int_dtype)
+        values = jax.vmap(lambda k: jnp.asarray(schedule(k), dtype))(steps)
+        return [float(v) if math.isfinite(float(v)) else None for v in values.tolist()[:n]]
+
+    cases = json.load(sys.stdin)
     results: list[dict[str, Any]] = []
-    for case in json.load(sys.stdin):
+    built: list[Any] = []
+    for case in cases:
+        built.append(None)
         try:
             schedule = build(optax, case)
             n = len(case["steps"])
-            # one array length for every case: jax compiles each operation once per shape
-            padded = case["steps"] + [0] * (-n % WIDTH)
-            steps = jnp.asarray(padded, dtype=jnp.int32)
-            values = jax.vmap(lambda k, s=schedule: jnp.asarray(s(k), jnp.float32))(steps)
-            out = [float(v) if math.isfinite(float(v)) else None for v in values.tolist()[:n]]
-            answer: dict[str, Any] = {"values": out}
+            steps = jnp.asarray(case["steps"] + [0] * (-n % WIDTH), dtype=jnp.int32)
+            answer: dict[str, Any] = {"values": evaluate(schedule, case, jnp.float32, jnp.int32)}
+            built[-1] = schedule
             if case.get("jit"):
                 try:
                     mine = jax.jit(jax.vmap(build_ours(case)))(steps)
@@ -73,6 +82,10 @@ def main() -> None:
             results.append(answer)
         except (ValueError, TypeError, ZeroDivisionError, KeyError) as error:
             results.append({"error": f"{type(error).__name__}: {error}"})
+    jax.config.update("jax_enable_x64", True)
+    for case, schedule, answer in zip(cases, built, results, strict=True):
+        if schedule is not None:
+            answer["values64"] = evaluate(schedule, case, jnp.float64, jnp.int64)
     json.dump(results, sys.stdout)
 
 

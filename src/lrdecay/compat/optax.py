@@ -13,16 +13,21 @@ optax's own conventions, kept:
 * degenerate but valid arguments give optax's values: ``transition_steps <= 0`` is a constant
   ``init_value``, a negative ``transition_begin`` is 0, ``decay_rate=0`` in ``exponential_decay``
   is a constant, ``warmup_steps=0`` is no warm-up;
-* the decay length of ``warmup_cosine_decay_schedule`` *includes* the warm-up.
+* the decay length of ``warmup_cosine_decay_schedule`` *includes* the warm-up;
+* a curve that optax starts part-way through is started part-way through here too
+  (:class:`~lrdecay.Shift`): after a negative ``warmup_steps`` the decay is at its step
+  ``-warmup_steps`` at step 0, and a schedule of ``join_schedules`` (or ``sgdr_schedule``), or an
+  interpolated segment of ``piecewise_interpolate_schedule``, whose boundary is below 0 is at its
+  step ``-boundary`` at step 0;
+* any cosine ``exponent >= 0`` is accepted (a :class:`~lrdecay.Power` of a
+  :class:`~lrdecay.Cosine` where it is not a multiple of 1/2).
 
 What optax refuses (``decay_steps <= 0`` of a cosine, negative scales, an unknown
 ``interpolate_type``) or turns into ``inf``/NaN (a negative ``power`` or ``exponent``, a negative
 ``decay_rate`` between whole periods, scales whose product overflows ``float32``) raises a
-``ValueError`` naming the function, the parameter and the value. A few shapes that optax accepts
-cannot be built from lrdecay's curves and are refused with a ``ValueError`` that says so: a cosine
-``exponent`` that is not a multiple of 1/2, a cosine started part-way through (a negative
-``warmup_steps``, a segment of ``join_schedules`` or a cosine segment of
-``piecewise_interpolate_schedule`` starting before step 0).
+``ValueError`` naming the function, the parameter and the value. One shape that optax accepts is
+refused, with a ``ValueError`` that says so: an ``exponential_decay`` whose ``transition_steps``
+is positive but below 1e-6 (lrdecay's shortest period).
 
 Example:
     >>> from lrdecay.compat import optax
@@ -47,7 +52,7 @@ from lrdecay._core import (
     check_number,
     check_schedule,
 )
-from lrdecay.combinators import Clip, Join, Product
+from lrdecay.combinators import Clip, Join, Power, Product, Shift
 from lrdecay.curves import Constant, Cosine, Exponential, Piecewise, Polynomial, linear
 
 __all__ = [
@@ -69,7 +74,8 @@ __all__ = [
 
 _FLOAT32_MAX = 3.4028234663852886e38
 _MAX_EXPONENT = 32
-"""The largest cosine ``exponent``: the power is a product of that many cosines (times 2)."""
+"""The largest cosine ``exponent`` built as a product of cosines (that many, times 2); other
+exponents are a :class:`~lrdecay.Power`."""
 
 
 def _owner(name: str) -> str:
@@ -81,6 +87,12 @@ def _after(begin: float, schedule: Schedule, value: float) -> Schedule:
     if begin <= 0:
         return schedule
     return Join((Constant(value), schedule), (begin,))
+
+
+def _started_at(schedule: Schedule, begin: float) -> Schedule:
+    """``schedule`` counting its own steps from ``begin``, evaluated from step 0: started
+    ``-begin`` steps in (:class:`~lrdecay.Shift`) when ``begin`` is negative."""
+    return Shift(schedule, -begin) if 0 > begin > -math.inf else schedule
 
 
 def _length(steps: float) -> float:
@@ -295,16 +307,9 @@ def _interpolated(
             start = max(begin, 0)
             at_start = v0 + (v1 - v0) * (start - begin) / size
             piece: Schedule = linear(at_start, v0 + (v1 - v0) * (end - begin) / size, end - start)
-        else:
-            if begin < 0:
-                raise ParameterValueError(
-                    owner,
-                    "boundaries_and_scales",
-                    "must not start a cosine segment before step 0 (lrdecay cannot start a "
-                    f"cosine part-way through), got a segment from {begin!r} to {end!r}",
-                )
-            start = begin
-            piece = Cosine(init_value=v0, decay_steps=size, end_value=v1)
+        else:  # a segment from below 0 is started part-way through
+            start = max(begin, 0)
+            piece = _started_at(Cosine(init_value=v0, decay_steps=size, end_value=v1), begin)
         starts.append(start)
         pieces.append(piece)
     starts.append(max(bounds[-1], 0))
@@ -332,9 +337,10 @@ def piecewise_interpolate_schedule(
 
     and :math:`v_n` from :math:`b_n` on. Quirk kept: it interpolates between the *running
     products*, not between the scales. Built as a :class:`~lrdecay.Join` of straight lines
-    (:func:`~lrdecay.linear`) or :class:`~lrdecay.Cosine` curves and a constant. A boundary below
-    0 is accepted with ``'linear'``; with ``'cosine'`` a segment starting before step 0 is
-    refused (it would start part-way through a cosine).
+    (:func:`~lrdecay.linear`) or :class:`~lrdecay.Cosine` curves and a constant. As in optax, a
+    boundary may be below 0: a segment that starts before step 0 is at its step
+    :math:`-b_i` at step 0 (a cosine segment is started part-way through,
+    :class:`~lrdecay.Shift`).
 
     Args:
         interpolate_type: ``'linear'`` or ``'cosine'``.
@@ -346,6 +352,9 @@ def piecewise_interpolate_schedule(
         >>> s = optax.piecewise_interpolate_schedule('linear', 1.0, {4: 0.1, 8: 0.01})
         >>> [round(s(k), 12) for k in (0, 2, 4, 6, 8, 10)]
         [1.0, 0.55, 0.1, 0.0505, 0.001, 0.001]
+        >>> c = optax.piecewise_interpolate_schedule('cosine', 1.0, {-2: 0.5, 2: 0.5})
+        >>> [round(c(k), 12) for k in (0, 2, 3)]
+        [0.375, 0.25, 0.25]
     """
     owner = _owner("piecewise_interpolate_schedule")
     return _interpolated(owner, interpolate_type, init_value, boundaries_and_scales)
@@ -537,8 +546,9 @@ def exponential_decay(
 
 
 def _cosine_factor(owner: str, steps: float, exponent: float) -> Schedule:
-    """``(1/2 (1 + cos(pi min(t, T) / T))) ** exponent`` from cosine curves: the factor is
-    ``cos(pi t / 2T) ** 2``, so a multiple ``m / 2`` of 1/2 is a product of ``m`` quarter waves."""
+    """``(1/2 (1 + cos(pi min(t, T) / T))) ** exponent``. The factor is ``cos(pi t / 2T) ** 2``,
+    so a multiple ``m / 2`` of 1/2 (up to :data:`_MAX_EXPONENT`) is a product of ``m`` quarter
+    waves; any other exponent is a :class:`~lrdecay.Power` of the half cosine from 1 to 0."""
     p = check_number(owner, "exponent", exponent)
     if p < 0:
         raise ParameterValueError(
@@ -546,12 +556,7 @@ def _cosine_factor(owner: str, steps: float, exponent: float) -> Schedule:
         )
     halves = 2 * p
     if halves != int(halves) or p > _MAX_EXPONENT:
-        raise ParameterValueError(
-            owner,
-            "exponent",
-            f"must be a multiple of 0.5 up to {_MAX_EXPONENT} (lrdecay builds the power as a "
-            f"product of cosines; other powers are not expressible), got {p!r}",
-        )
+        return Power(Cosine(init_value=1.0, decay_steps=steps, end_value=0.0), p)
     if p == 0:
         return Constant(1.0)
     if p == int(p):
@@ -595,11 +600,13 @@ def cosine_decay_schedule(
         \right)^{p} + \alpha\right)
 
     ``alpha`` is a fraction of ``init_value``; the rate holds :math:`I\alpha` from :math:`T` on.
-    :math:`T` must be positive (as in optax). The exponent :math:`p` must be a multiple of 1/2
-    (0, 0.5, 1, 1.5, 2, ... up to 32): the factor is :math:`\cos^{2}(\pi t/2T)`, so its
-    :math:`p`-th power is a product of :math:`2p` quarter cosine waves (a product of :math:`p`
-    :class:`~lrdecay.Cosine` curves for whole :math:`p`); other exponents are refused. With
-    :math:`p = 1` it is one :class:`~lrdecay.Cosine` from :math:`I` to :math:`I\alpha`.
+    :math:`T` must be positive (as in optax); the exponent :math:`p` may be any number
+    :math:`\ge 0` (a negative one gives ``inf`` at :math:`T` in optax and is refused). With
+    :math:`p = 1` it is one :class:`~lrdecay.Cosine` from :math:`I` to :math:`I\alpha`. The
+    factor is :math:`\cos^{2}(\pi t/2T)`, so for a multiple of 1/2 up to 32 its :math:`p`-th
+    power is a product of :math:`2p` quarter cosine waves (of :math:`p` :class:`~lrdecay.Cosine`
+    curves for whole :math:`p`); any other :math:`p` is a :class:`~lrdecay.Power` of the
+    :class:`~lrdecay.Cosine` from 1 to 0.
 
     Args:
         init_value: :math:`I`.
@@ -612,20 +619,11 @@ def cosine_decay_schedule(
         >>> s = optax.cosine_decay_schedule(1.0, decay_steps=100, alpha=0.1, exponent=2)
         >>> [s(0), round(s(50), 12), s(100), s(200)]
         [1.0, 0.325, 0.1, 0.1]
+        >>> s = optax.cosine_decay_schedule(1.0, decay_steps=100, exponent=0.3)
+        >>> [s(0), round(s(50), 12), s(100)]
+        [1.0, 0.812252396356, 0.0]
     """
     return _cosine(_owner("cosine_decay_schedule"), init_value, decay_steps, alpha, exponent)
-
-
-def _warmup_steps(owner: str, warmup_steps: float) -> float:
-    warm = check_number(owner, "warmup_steps", warmup_steps)
-    if warm < 0:
-        raise ParameterValueError(
-            owner,
-            "warmup_steps",
-            "must be >= 0 (optax then starts the decay part-way through, at step "
-            f"-warmup_steps, which lrdecay does not build), got {warm!r}",
-        )
-    return warm
 
 
 def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps: float) -> Schedule:
@@ -651,9 +649,11 @@ def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps:
     return _polynomial(owner, init, peak, 1, warm, 0)
 
 
-def _behind_warmup(owner: str, init: float, peak: float, warm: float, decay: Schedule) -> Schedule:
+def _behind_warmup(init: float, peak: float, warm: float, decay: Schedule) -> Schedule:
+    """optax's ``join_schedules([linear_schedule(init, peak, warm), decay], [warm])``: with
+    ``warm <= 0`` the decay alone, started ``-warm`` steps in."""
     if warm <= 0:
-        return decay
+        return _started_at(decay, warm)
     ramp = linear(init, peak, _length(warm))
     return Join((ramp, decay), (warm,))
 
@@ -677,27 +677,32 @@ def warmup_cosine_decay_schedule(
         \right)\right)^{p} + \alpha\right) & t \ge W \end{cases}
 
     with :math:`\alpha = E/P`, or 0 when :math:`P = 0` (optax's quirk: then ``end_value`` is
-    ignored). :math:`D > W` as in optax; a negative :math:`W` (optax starts the cosine part-way
-    through) is refused; ``exponent`` as in :func:`cosine_decay_schedule`.
+    ignored). :math:`D > W` as in optax. As in optax, :math:`W \le 0` is no warm-up, and a
+    negative :math:`W` starts the cosine part-way through: at step 0 it is at its step
+    :math:`-W` of :math:`D - W` (:class:`~lrdecay.Shift`). ``exponent`` as in
+    :func:`cosine_decay_schedule`.
 
     Args:
-        init_value: :math:`I`, the value at step 0.
+        init_value: :math:`I`, the value at step 0 (unused when :math:`W \le 0`).
         peak_value: :math:`P`, reached at :math:`W`.
-        warmup_steps: :math:`W \ge 0`.
+        warmup_steps: :math:`W`.
         decay_steps: :math:`D > W`, warm-up included.
         end_value: :math:`E`, from :math:`D` on.
-        exponent: :math:`p`.
+        exponent: :math:`p \ge 0`.
 
     Example:
         >>> from lrdecay.compat import optax
         >>> s = optax.warmup_cosine_decay_schedule(0.0, 1.0, warmup_steps=10, decay_steps=110)
         >>> [s(5), s(10), round(s(60), 12), s(110)]
         [0.5, 1.0, 0.5, 0.0]
+        >>> late = optax.warmup_cosine_decay_schedule(0.0, 1.0, warmup_steps=-50, decay_steps=50)
+        >>> [round(late(0), 12), late(50)]
+        [0.5, 0.0]
     """
     owner = _owner("warmup_cosine_decay_schedule")
     init = check_number(owner, "init_value", init_value)
     peak = check_number(owner, "peak_value", peak_value)
-    warm = _warmup_steps(owner, warmup_steps)
+    warm = check_number(owner, "warmup_steps", warmup_steps)
     total = check_number(owner, "decay_steps", decay_steps)
     end = check_number(owner, "end_value", end_value)
     if total - warm <= 0:
@@ -709,7 +714,7 @@ def warmup_cosine_decay_schedule(
         )
     alpha = 0.0 if peak == 0 else end / peak
     decay = _cosine(owner, peak, total - warm, alpha, exponent, init_name="peak_value")
-    return _behind_warmup(owner, init, peak, warm, decay)
+    return _behind_warmup(init, peak, warm, decay)
 
 
 def warmup_exponential_decay_schedule(
@@ -729,13 +734,14 @@ def warmup_exponential_decay_schedule(
         v(t) = \begin{cases} I + (P - I)\,t/W & t < W \\ e(t - W) & t \ge W \end{cases}
 
     where :math:`e` is :func:`exponential_decay` with ``init_value=peak_value`` and the other
-    arguments (``transition_begin`` counts from the end of the warm-up). A negative ``warmup_steps``
-    is refused (optax starts the decay part-way through).
+    arguments (``transition_begin`` counts from the end of the warm-up). As in optax,
+    :math:`W \le 0` is no warm-up, and a negative :math:`W` starts the decay part-way through: at
+    step 0 it is at its step :math:`-W` (:class:`~lrdecay.Shift`).
 
     Args:
-        init_value: :math:`I`.
+        init_value: :math:`I` (unused when :math:`W \le 0`).
         peak_value: :math:`P`.
-        warmup_steps: :math:`W \ge 0`.
+        warmup_steps: :math:`W`.
         transition_steps: See :func:`exponential_decay`.
         decay_rate: See :func:`exponential_decay`.
         transition_begin: See :func:`exponential_decay`.
@@ -752,7 +758,7 @@ def warmup_exponential_decay_schedule(
     owner = _owner("warmup_exponential_decay_schedule")
     init = check_number(owner, "init_value", init_value)
     peak = check_number(owner, "peak_value", peak_value)
-    warm = _warmup_steps(owner, warmup_steps)
+    warm = check_number(owner, "warmup_steps", warmup_steps)
     decay = _exponential(
         owner,
         peak,
@@ -763,7 +769,7 @@ def warmup_exponential_decay_schedule(
         end_value,
         init_name="peak_value",
     )
-    return _behind_warmup(owner, init, peak, warm, decay)
+    return _behind_warmup(init, peak, warm, decay)
 
 
 def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> Schedule:
@@ -771,6 +777,8 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> Schedule:
 
     Cycle :math:`i` is ``warmup_cosine_decay_schedule(**cosine_kwargs[i])``; it starts when the
     previous cycles' ``decay_steps`` (warm-up included) have passed, and the last one is held.
+    The cycles are joined as :func:`join_schedules` joins them (so a cycle whose start is below
+    0, after a negative ``decay_steps``, is started part-way through).
 
     Args:
         cosine_kwargs: The keyword arguments of each cycle (``decay_steps`` required).
@@ -806,9 +814,25 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> Schedule:
         boundaries.append(step)
     if not schedules:
         raise ParameterValueError(owner, "cosine_kwargs", "must not be empty, got []")
-    if len(schedules) == 1:
-        return schedules[0]
-    return Join(tuple(schedules), tuple(boundaries[:-1]))
+    return _joined(schedules, boundaries[:-1])
+
+
+def _joined(items: Sequence[Schedule], bounds: Sequence[float]) -> Schedule:
+    """optax's ``join_schedules(items, bounds)`` with ``len(bounds) == len(items) - 1``."""
+    # items[i] (i >= 1) holds on [b_{i-1}, min of the later boundaries); items[0] before every
+    # boundary. One whose interval starts below 0 is started part-way through.
+    starts = [-math.inf, *bounds]
+    segments: list[tuple[float, Schedule]] = []
+    for i, schedule in enumerate(items):
+        end = min(starts[i + 1 :], default=math.inf)
+        begin = starts[i]
+        if end <= max(begin, 0):
+            continue
+        segments.append((max(begin, 0), _started_at(schedule, begin)))
+    segments.sort(key=lambda item: item[0])
+    if len(segments) == 1:
+        return segments[0][1]
+    return Join(tuple(s for _, s in segments), tuple(b for b, _ in segments[1:]))
 
 
 def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[float]) -> Schedule:
@@ -819,8 +843,9 @@ def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[float]) -
 
     As in optax, the later boundary in the list wins where boundaries are not increasing (a
     schedule whose interval is empty is never used), and the switch happens *at* each boundary.
-    A schedule that would take over before step 0 (a negative boundary) is refused: it would start
-    part-way through. Built as :class:`~lrdecay.Join`.
+    A schedule that takes over before step 0 (a negative boundary :math:`b`) is at its own step
+    :math:`-b` at step 0, as in optax: it is started part-way through
+    (:class:`~lrdecay.Shift`). Built as :class:`~lrdecay.Join`.
 
     Args:
         schedules: ``n + 1`` :class:`~lrdecay.Schedule` objects (or numbers).
@@ -832,6 +857,9 @@ def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[float]) -
         ...                           optax.cosine_decay_schedule(1.0, 100)], [10])
         >>> [s(5), s(10), s(110)]
         [0.5, 1.0, 0.0]
+        >>> late = optax.join_schedules([0.0, optax.linear_schedule(0.0, 1.0, 10)], [-4])
+        >>> [late(0), late(6), late(7)]
+        [0.4, 1.0, 1.0]
     """
     owner = _owner("join_schedules")
     if isinstance(schedules, Schedule) or not isinstance(schedules, Iterable):
@@ -853,25 +881,4 @@ def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[float]) -
             f"must have one entry per schedule after the first, got {len(bounds)} boundaries "
             f"for {len(items)} schedules",
         )
-    bounds = bounds[: len(items) - 1]
-    # schedules[i] (i >= 1) holds on [b_{i-1}, min of the later boundaries); schedules[0] before
-    # every boundary.
-    starts = [-math.inf, *bounds]
-    segments: list[tuple[float, Schedule]] = []
-    for i, schedule in enumerate(items):
-        end = min(starts[i + 1 :], default=math.inf)
-        begin = starts[i]
-        if end <= max(begin, 0):
-            continue
-        if 0 > begin > -math.inf:
-            raise ParameterValueError(
-                owner,
-                f"boundaries[{i - 1}]",
-                f"must be >= 0 (schedules[{i}] would start part-way through, at its step "
-                f"{-begin!r}), got {begin!r}",
-            )
-        segments.append((max(begin, 0), schedule))
-    segments.sort(key=lambda item: item[0])
-    if len(segments) == 1:
-        return segments[0][1]
-    return Join(tuple(s for _, s in segments), tuple(b for b, _ in segments[1:]))
+    return _joined(items, bounds[: len(items) - 1])

@@ -17,14 +17,19 @@ transformers' conventions, kept:
 * past ``num_training_steps``: ``linear`` stays at 0, ``polynomial`` at ``lr_end``,
   ``cosine_with_restarts`` drops to 0, ``warmup_stable_decay`` holds ``min_lr_ratio * lr``, but
   ``cosine``, ``cosine_with_min_lr`` and ``cosine_warmup_with_min_lr`` keep going: their cosine is
-  periodic (:class:`~lrdecay.Restarts` of a full wave), rising again after the horizon.
+  periodic (:class:`~lrdecay.Restarts` of a full wave), rising again after the horizon;
+* a negative ``num_warmup_steps`` is no warm-up, and the decay, which counts from
+  ``num_warmup_steps``, is at its step ``-num_warmup_steps`` at step 0: it is started part-way
+  through (:class:`~lrdecay.Shift`), as is the decay of ``warmup_stable_decay`` after a negative
+  ``num_stable_steps``.
 
 ``last_epoch`` is accepted for the signature's sake and must be -1: a schedule is a function of
 the step (evaluate it at the step to resume). What transformers refuses, or turns into a
 division by zero or a NaN, is refused with a ``ValueError`` naming the function, the parameter and
 the value; ``reduce_lr_on_plateau`` and ``greedy`` are refused: they follow a metric, not the
-step. lrdecay also refuses a negative ``num_warmup_steps`` (transformers would start the decay
-part-way through).
+step. Two shapes that transformers accepts are refused, with a ``ValueError`` that says so: a
+negative ``num_cycles`` of ``cosine_with_restarts`` (half cosines rising from 0) and a negative
+``power`` of ``polynomial`` whose decay never reaches 0 (a fractional ``num_training_steps``).
 
 Example:
     >>> from lrdecay.compat import transformers
@@ -39,6 +44,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from lrdecay._core import (
@@ -110,14 +116,8 @@ def _last_epoch(owner: str, last_epoch: Any) -> None:
 
 
 def _warmup_steps(owner: str, num_warmup_steps: Any) -> float:
-    warm = check_number(owner, "num_warmup_steps", num_warmup_steps)
-    if warm < 0:
-        raise ParameterValueError(
-            owner,
-            "num_warmup_steps",
-            f"must be >= 0 (transformers would start the decay part-way through), got {warm!r}",
-        )
-    return warm
+    """Any number: a negative one is no warm-up, the decay started part-way through."""
+    return check_number(owner, "num_warmup_steps", num_warmup_steps)
 
 
 def _cycles(owner: str, num_cycles: Any) -> float:
@@ -132,10 +132,23 @@ def _cycles(owner: str, num_cycles: Any) -> float:
 
 
 def _after_warmup(lr: float, warm: float, rest: Schedule) -> Schedule:
-    """transformers' warm-up ``k / max(1, W)`` over ``[0, W)``, then ``rest`` from its step 0."""
-    if warm <= 0:
+    """transformers' warm-up ``k / max(1, W)`` over ``[0, W)``, then ``rest`` from its step 0 at
+    ``W``; with ``W < 0``, ``rest`` alone, at its step ``-W`` at step 0."""
+    if warm < 0:
+        return Shift(rest, -warm)
+    if warm == 0:
         return rest
     return Join((linear(0.0, lr, max(1, warm)), rest), (warm,))
+
+
+_FLAT_PERIOD = 1e25
+"""A cosine period beyond which the wave is flat in double precision at every step up to
+``2**53``: its phase stays below ``1e-8``, where ``cos`` rounds to 1."""
+
+
+def _flat(length: float, cycles: float) -> bool:
+    """Whether ``num_cycles`` waves over ``length`` steps are flat (or none)."""
+    return as_ratio(length) > _FLAT_PERIOD * as_ratio(abs(cycles))
 
 
 def _period(length: float, cycles: float) -> float:
@@ -149,9 +162,39 @@ def _period(length: float, cycles: float) -> float:
     return period
 
 
+_JOINED_RESTARTS = 64
+"""Up to this many restarts inside the horizon, hard restarts are a :class:`~lrdecay.Join` of
+their cycles (each restart on the exact step); more are a :class:`~lrdecay.Restarts`."""
+
+
+def _at_or_after(value: Fraction) -> float:
+    """The smallest double not below ``value``: an integer step is at or past it exactly when it
+    is at or past ``value``."""
+    near = float(value)
+    while Fraction(near) < value:
+        near = math.nextafter(near, math.inf)
+    return near
+
+
+def _hard_restarts(rate: float, length: float, cycles: float) -> Schedule:
+    """``cycles`` half cosines from ``rate`` to 0 over ``length`` steps, each restarting on the
+    first step at or past its exact start ``j * length / cycles`` (read as written), then 0."""
+    exact = as_ratio(length) / as_ratio(cycles)
+    period = float(exact)
+    restarts = math.ceil(as_ratio(cycles)) - 1  # inside [0, length)
+    if restarts > _JOINED_RESTARTS:  # whole steps only where float division puts them
+        period = _period(length, cycles)
+        cosine = Restarts(Cosine(init_value=rate, decay_steps=period), period_steps=period)
+        return Join((cosine, Constant(0.0)), (length,))
+    starts = sorted({_at_or_after(j * exact) for j in range(1, restarts + 1)} - {0.0})
+    starts = [b for b in starts if b < length]
+    pieces = (Cosine(init_value=rate, decay_steps=period),) * (len(starts) + 1)
+    return Join((*pieces, Constant(0.0)), (*starts, length))
+
+
 def _wave(top: float, bottom: float, length: float, cycles: float) -> Schedule:
     r"""The periodic ``bottom + (top - bottom) (1 + cos(2 pi c t / L)) / 2``, never clamped."""
-    if cycles == 0:
+    if _flat(length, cycles):
         return Constant(top)
     period = _period(length, cycles)
     wave = Cosine(init_value=top, decay_steps=period, end_value=bottom, num_periods=1.0)
@@ -186,9 +229,11 @@ def get_constant_schedule_with_warmup(
 
     .. math:: v(k) = \eta \min\left(\frac{k}{\max(1, W)}, 1\right)
 
+    (the constant :math:`\eta` when :math:`W \le 0`).
+
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         last_epoch: Must be -1.
 
     Example:
@@ -212,11 +257,12 @@ def get_linear_schedule_with_warmup(
         v(k) = \eta \begin{cases} k / \max(1, W) & k < W \\
         \max\left(0, \dfrac{N - k}{\max(1, N - W)}\right) & k \ge W \end{cases}
 
-    The decay reaches 0 at :math:`N` (warm-up included) and stays there.
+    The decay reaches 0 at :math:`N` (warm-up included) and stays there. With :math:`W < 0` the
+    line starts part-way down, at :math:`N / (N - W)` of :math:`\eta`.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         last_epoch: Must be -1.
 
@@ -225,6 +271,9 @@ def get_linear_schedule_with_warmup(
         >>> s = transformers.get_linear_schedule_with_warmup(1.0, 2, 10)
         >>> [s(1), s(2), s(6), s(10), s(11)]
         [0.5, 1.0, 0.5, 0.0, 0.0]
+        >>> late = transformers.get_linear_schedule_with_warmup(1.0, -10, 10)
+        >>> [late(0), late(5), late(10)]
+        [0.5, 0.25, 0.0]
     """
     owner = _owner("get_linear_schedule_with_warmup")
     _last_epoch(owner, last_epoch)
@@ -258,7 +307,7 @@ def get_cosine_schedule_with_warmup(
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         num_cycles: :math:`c`, waves over :math:`N - W` steps (1/2: a half cosine to 0).
         last_epoch: Must be -1.
@@ -293,15 +342,18 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
         0 & p \ge 1 \end{cases}, \qquad p = \frac{k - W}{\max(1, N - W)}
 
     (:math:`\{x\}` the fractional part): :math:`c` half cosines from :math:`\eta` to 0, then 0 from
-    :math:`N`. The cycle is exact (:class:`~lrdecay.Restarts`, with :math:`c` read as written):
-    where transformers' floating :math:`c\,p` lands just below a whole number at a restart step
-    (:math:`c = 3.3`, :math:`N - W = 11`, step 10), it gives about 0 there instead of
-    :math:`\eta`. A negative :math:`c` (mirrored half cosines in transformers) is
-    refused.
+    :math:`N`. The cycle is exact, with :math:`c` read as written: each restart is on the first
+    step at or past :math:`j \max(1, N - W) / c` (a :class:`~lrdecay.Join` of the cycles; beyond 64
+    restarts, a :class:`~lrdecay.Restarts`, whose period is read as a fraction with bounded
+    terms, so that a restart just after a whole step may land on it). Where transformers'
+    floating :math:`c\,p` lands just below a whole number at a restart step (:math:`c = 3.3`,
+    :math:`N - W = 11`, step 10), it gives about 0 there instead of
+    :math:`\eta`. A negative :math:`c` (in transformers, half cosines rising from 0, with the
+    value :math:`\eta` at each whole cycle) is refused as not expressible.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         num_cycles: :math:`c \ge 0`.
         last_epoch: Must be -1.
@@ -322,14 +374,14 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
         raise ParameterValueError(
             owner,
             "num_cycles",
-            f"must be >= 0 (transformers mirrors each half cosine), got {cycles!r}",
+            "must be >= 0 (not expressible: transformers' half cosines then rise, with a jump "
+            f"at each whole cycle), got {cycles!r}",
         )
     length = _decay_length(warm, total)
-    cosine: Schedule = Constant(rate)
-    if cycles > 0:
-        period = _period(length, cycles)
-        cosine = Restarts(Cosine(init_value=rate, decay_steps=period), period_steps=period)
-    return _after_warmup(rate, warm, Join((cosine, Constant(0.0)), (length,)))
+    rest: Schedule = Join((Constant(rate), Constant(0.0)), (length,))
+    if not _flat(length, cycles):
+        rest = _hard_restarts(rate, length, cycles)
+    return _after_warmup(rate, warm, rest)
 
 
 def get_polynomial_decay_schedule_with_warmup(
@@ -347,13 +399,16 @@ def get_polynomial_decay_schedule_with_warmup(
         (\eta - \eta_1)\left(1 - \frac{k - W}{N - W}\right)^{p} + \eta_1 & W \le k \le N \\
         \eta_1 & k > N \end{cases}
 
-    As in transformers, ``lr`` must be above ``lr_end``; :math:`N = W` (a division by zero at
-    :math:`W` in transformers) and a negative ``power`` (a division by zero at :math:`N`) are
-    refused. Built as a :class:`~lrdecay.Polynomial` between the warm-up and the constant.
+    As in transformers, ``lr`` must be above ``lr_end``. :math:`N = W` is a division by zero at
+    step :math:`W` in transformers, refused when a step reaches it (a whole :math:`W \ge 0`). A
+    negative ``power`` is unused where no step is in the decay, and otherwise refused: a
+    division by zero at step :math:`N` for a whole :math:`N`, not expressible (lrdecay has no
+    such curve) for a fractional one. A negative :math:`W` starts the polynomial part-way
+    through. Built as a :class:`~lrdecay.Polynomial` between the warm-up and the constant.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         lr_end: :math:`\eta_1 < \eta`.
         power: :math:`p \ge 0`.
@@ -377,19 +432,22 @@ def get_polynomial_decay_schedule_with_warmup(
         raise ParameterValueError(
             owner, "lr_end", f"must be smaller than lr, got lr_end={end!r} and lr={rate!r}"
         )
-    if total == warm:
+    if total == warm and warm >= 0 and warm == int(warm):
         raise ParameterValueError(
             owner,
             "num_training_steps",
             f"must differ from num_warmup_steps (transformers divides by zero at step {warm!r}), "
             f"got {total!r}",
         )
+    if math.floor(total) < max(math.ceil(warm), 0):  # no step is in the decay: power unused
+        p = max(p, 0)
     if p < 0:
-        raise ParameterValueError(
-            owner,
-            "power",
-            f"must be >= 0 (transformers divides by zero at num_training_steps), got {p!r}",
+        why = (
+            "transformers divides by zero at num_training_steps"
+            if total == int(total)
+            else "not expressible: lrdecay's polynomial has no negative power"
         )
+        raise ParameterValueError(owner, "power", f"must be >= 0 ({why}), got {p!r}")
     rest: Schedule = Constant(end)
     if total > warm:  # the polynomial for W <= k <= N, lr_end from the step after N
         curve = Polynomial(init_value=rate, decay_steps=total - warm, end_value=end, power=p)
@@ -406,12 +464,14 @@ def get_inverse_sqrt_schedule(
         v(k) = \eta \begin{cases} k / \max(1, W) & k < W \\
         \sqrt{\dfrac{\tau}{\tau + k - W}} & k \ge W \end{cases}
 
-    with :math:`\tau` = ``timescale``, by default :math:`W` (10,000 when :math:`W = 0`). Built as
-    :class:`~lrdecay.InverseTime` with ``power=0.5`` behind the warm-up.
+    with :math:`\tau` = ``timescale``, by default :math:`W` (10,000 when :math:`W = 0`); it must
+    be positive (transformers divides by it, and with :math:`\tau < 0` takes the square root of
+    a negative number). A negative :math:`W` (with a ``timescale``) starts the decay part-way
+    through. Built as :class:`~lrdecay.InverseTime` with ``power=0.5`` behind the warm-up.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         timescale: :math:`\tau > 0`.
         last_epoch: Must be -1.
 
@@ -427,8 +487,12 @@ def get_inverse_sqrt_schedule(
     warm = _warmup_steps(owner, num_warmup_steps)
     scale = (warm or 10_000) if timescale is None else check_number(owner, "timescale", timescale)
     if scale <= 0:
+        default = " (by default num_warmup_steps)" if timescale is None else ""
         raise ParameterValueError(
-            owner, "timescale", f"must be > 0 (transformers divides by it), got {scale!r}"
+            owner,
+            "timescale",
+            f"must be > 0 (transformers divides by it, or takes the square root of a negative "
+            f"number){default}, got {scale!r}",
         )
     decay = InverseTime(init_value=rate, decay_steps=scale, decay_rate=1.0, power=0.5)
     return _after_warmup(rate, warm, decay)
@@ -484,7 +548,7 @@ def get_cosine_with_min_lr_schedule_with_warmup(
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         num_cycles: :math:`c`.
         last_epoch: Must be -1.
@@ -530,11 +594,12 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     Quirks kept: the warm-up does not start at 0, and the cosine is one step ahead (its top is at
     step :math:`W - 1`, which still shows the warm-up's value); :math:`p` is not clamped. Built as
     a warm-up :class:`~lrdecay.Join`-ed at :math:`W` to a periodic cosine started one step in
-    (:class:`~lrdecay.Shift`), for any :math:`W \ge 0`, whole or not.
+    (:class:`~lrdecay.Shift`), for any :math:`W \ge 0`, whole or not; with :math:`W < 0`, the
+    cosine alone, started :math:`1 - W` steps in.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_training_steps: :math:`N`.
         num_cycles: :math:`c`.
         last_epoch: Must be -1.
@@ -569,7 +634,8 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
         ramp = linear(rate * w, rate * (w + (1 - w) * length / max(1, warm - 1)), length)
     if cycles == 0:  # a constant after the warm-up: no phase to keep
         return Join((ramp, wave), (warm,)) if warm > 0 else wave
-    ahead = Shift(wave, 1)  # transformers' cosine is one step ahead of its warm-up
+    # transformers' cosine is one step ahead of its warm-up (and -W more without one)
+    ahead = Shift(wave, 1 - min(warm, 0))
     return Join((ramp, ahead), (warm,)) if warm > 0 else ahead
 
 
@@ -600,18 +666,20 @@ def get_wsd_schedule(
     with :math:`g(p)` = :math:`p`, :math:`\tfrac12(1 - \cos \pi p)` or :math:`1 - \sqrt{1-p}` and
     :math:`h(p)` = :math:`1 - p`, :math:`\tfrac12(1 + \cos 2\pi c p)` or :math:`1 - \sqrt p`
     (``warmup_type``, ``decay_type``: ``"linear"``, ``"cosine"``, ``"1-sqrt"``). Quirk kept: the
-    warm-up starts from :math:`m`, not 0. A negative :math:`S` (transformers would start the decay
-    part-way through) is refused. Built as a :class:`~lrdecay.Join` of a
+    warm-up starts from :math:`m`, not 0. As in transformers, each phase starts where the earlier
+    ones end: with a negative :math:`S` (or :math:`W`) the decay starts part-way through, at its
+    step :math:`-S` (:class:`~lrdecay.Shift`), and :math:`D \le 0` is no decay. Built as a
+    :class:`~lrdecay.Join` of a
     :func:`~lrdecay.linear`, :class:`~lrdecay.Cosine` or :class:`~lrdecay.Polynomial`
     (``power=0.5``) warm-up, a constant, a linear, :class:`~lrdecay.Cosine` or
     :class:`~lrdecay.Ramp` (``"sqrt"``) decay and a constant.
 
     Args:
         lr: :math:`\eta`.
-        num_warmup_steps: :math:`W \ge 0`.
+        num_warmup_steps: :math:`W` (negative: the decay starts part-way through).
         num_decay_steps: :math:`D`.
         num_training_steps: :math:`N`, used when ``num_stable_steps`` is ``None``.
-        num_stable_steps: :math:`S \ge 0`.
+        num_stable_steps: :math:`S`.
         warmup_type: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
         decay_type: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
         min_lr_ratio: :math:`m`.
@@ -624,6 +692,10 @@ def get_wsd_schedule(
         ...                                   decay_type="1-sqrt", min_lr_ratio=0.1)
         >>> [s(0), s(10), s(899), s(900), s(925), s(1000)]
         [0.1, 1.0, 1.0, 1.0, 0.55, 0.1]
+        >>> late = transformers.get_wsd_schedule(1.0, 0, 100, num_stable_steps=-25,
+        ...                                      decay_type="1-sqrt")
+        >>> [late(0), late(75), late(76)]
+        [0.5, 0.0, 0.0]
     """
     owner = _owner("get_wsd_schedule")
     _last_epoch(owner, last_epoch)
@@ -650,18 +722,13 @@ def get_wsd_schedule(
     if num_stable_steps is None:
         total = check_number(owner, "num_training_steps", num_training_steps)
         stable = total - warm - decay
-        what = f"num_training_steps - num_warmup_steps - num_decay_steps = {stable!r}"
     else:
         stable = check_number(owner, "num_stable_steps", num_stable_steps)
-        what = repr(stable)
-    if stable < 0:
-        raise ParameterValueError(
-            owner,
-            "num_stable_steps",
-            "must be >= 0 (transformers would start the decay part-way through), got " + what,
-        )
     low = rate * m
-    pieces: list[tuple[float, Schedule]] = []
+    # (first step, step after the last, the piece's own step 0, the piece): transformers tests
+    # k < W, then k < W + S, then k < W + S + D, so each phase starts where the earlier ones end
+    # and a decay whose own start W + S is before its first step is started part-way through.
+    phases: list[tuple[float, float, float, Schedule]] = []
     if warm > 0:
         length = max(1, warm)
         ramp: Schedule
@@ -671,9 +738,8 @@ def get_wsd_schedule(
             ramp = Cosine(init_value=low, decay_steps=length, end_value=rate)
         else:
             ramp = Polynomial(init_value=low, decay_steps=length, end_value=rate, power=0.5)
-        pieces.append((0, _clipped(ramp, m)))
-    if stable > 0:
-        pieces.append((warm, Constant(rate)))
+        phases.append((0, warm, 0, _clipped(ramp, m)))
+    phases.append((warm, warm + stable, warm, Constant(rate)))
     if decay > 0:
         length = max(1, decay)
         down: Schedule
@@ -685,9 +751,19 @@ def get_wsd_schedule(
             )
         else:
             down = Ramp(init_value=rate, end_value=low, ramp_steps=length, shape="sqrt")
-        pieces.append((warm + stable, _clipped(down, m)))
-    pieces.append((warm + stable + max(decay, 0), Constant(low)))
-    kept = [(start, piece) for start, piece in pieces if start >= 0]
+        phases.append(
+            (max(warm, warm + stable), warm + stable + decay, warm + stable, _clipped(down, m))
+        )
+    last = max(warm, warm + stable, warm + stable + decay)
+    phases.append((last, math.inf, last, Constant(low)))
+    kept: list[tuple[float, Schedule]] = []
+    for first, end, origin, piece in phases:
+        start = max(first, 0)
+        if end <= start:
+            continue
+        if start > origin:
+            piece = Shift(piece, start - origin)
+        kept.append((start, piece))
     schedules = tuple(piece for _, piece in kept)
     bounds = tuple(start for start, _ in kept[1:])
     if len(schedules) == 1:
