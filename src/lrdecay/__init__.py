@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         step_decay,
     )
     from lrdecay.plateau import Plateau
+    from lrdecay.spec import SpecError, load, parse, to_spec
     from lrdecay.units import Clock, Duration, epochs, fraction, steps
 
 # The curves, combinators and config are loaded on first use (PEP 562), so that `import lrdecay`
@@ -105,6 +106,7 @@ _LAZY = {
         "lrdecay.combinators",
     ),
     "Plateau": "lrdecay.plateau",
+    **dict.fromkeys(("SpecError", "load", "parse", "to_spec"), "lrdecay.spec"),
     **dict.fromkeys(("Clock", "Duration", "epochs", "fraction", "steps"), "lrdecay.units"),
     **dict.fromkeys(("dumps", "from_config", "loads", "to_config"), "lrdecay.config"),
 }
@@ -118,6 +120,7 @@ _SUBMODULES = (
     "curves",
     "keras",
     "plateau",
+    "spec",
     "survey",
     "torch",
     "units",
@@ -169,6 +172,7 @@ __all__ = [
     "Restarts",
     "Schedule",
     "Shift",
+    "SpecError",
     "Sum",
     "Tanh",
     "TimmNoise",
@@ -183,12 +187,15 @@ __all__ = [
     "hold",
     "inverse_sqrt",
     "linear",
+    "load",
     "loads",
     "multistep",
+    "parse",
     "scale",
     "step_decay",
     "steps",
     "to_config",
+    "to_spec",
     "warmup",
     "with_floor",
 ]
