@@ -91,6 +91,7 @@ def test_every_catalogue_schedule_round_trips(name: str) -> None:
     schedule = EXAMPLES[name]
     text = to_spec(schedule)
     assert parse(text) == schedule, text
+    assert parse(str(schedule)) == schedule  # str() is a spec too (every field written)
 
 
 @given(schedules())
@@ -99,6 +100,7 @@ def test_any_composition_round_trips(schedule: Schedule) -> None:
     again = parse(text)
     assert again == schedule
     assert to_spec(again) == text
+    assert parse(str(schedule)) == schedule
 
 
 def test_to_spec_leaves_out_defaults() -> None:
