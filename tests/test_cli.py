@@ -39,7 +39,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "usage: lrdecay" in out and "gallery" in out
+    assert "Usage: lrdecay" in out
+    for command in ("plot", "show", "describe", "table", "export", "compare", "gallery"):
+        assert f"  {command} " in out
     assert main(["gallery", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--out" in out and "--quiet" in out and "./gallery" in out
@@ -76,19 +78,21 @@ def test_help_and_gallery_say_what_the_gallery_is(
     ("argv", "message"),
     [
         ([], "a command is required"),
-        (["paint"], "invalid choice: 'paint'"),
-        (["gallery", "--bogus"], "unrecognized arguments: --bogus"),
-        (["gallery", "--out"], "expected one argument"),
-        (["--verbose"], "unrecognized arguments"),
+        (["paint"], "No such command 'paint'"),
+        (["gallery", "--bogus"], "No such option '--bogus'"),
+        (["gallery", "--out"], "Option '--out' requires an argument"),
+        (["--verbose"], "No such option '--verbose'"),
     ],
 )
 def test_bad_arguments_exit_2(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One line on stderr that names the problem and where to look: no usage block, no trace."""
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "usage: lrdecay" in captured.err and message in captured.err
+    assert captured.err.startswith("lrdecay: error: ") and captured.err.count("\n") == 1
+    assert message in captured.err and "--help" in captured.err
 
 
 # --------------------------------------------------------------------------- gallery

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from lrdecay.plateau import Plateau
     from lrdecay.spec import SpecError, load, parse, to_spec
     from lrdecay.units import Clock, Duration, epochs, fraction, steps
+    from lrdecay.viz.plot import plot
 
 # The curves, combinators and config are loaded on first use (PEP 562), so that `import lrdecay`
 # costs a few milliseconds: defining their dataclasses takes most of lrdecay's import time.
@@ -107,6 +108,7 @@ _LAZY = {
     ),
     "Plateau": "lrdecay.plateau",
     **dict.fromkeys(("SpecError", "load", "parse", "to_spec"), "lrdecay.spec"),
+    "plot": "lrdecay.viz.plot",
     **dict.fromkeys(("Clock", "Duration", "epochs", "fraction", "steps"), "lrdecay.units"),
     **dict.fromkeys(("dumps", "from_config", "loads", "to_config"), "lrdecay.config"),
 }
@@ -191,6 +193,7 @@ __all__ = [
     "loads",
     "multistep",
     "parse",
+    "plot",
     "scale",
     "step_decay",
     "steps",

@@ -551,6 +551,21 @@ class Schedule:
                 job.result()
         return out
 
+    # -- notebook display --------------------------------------------------------------------
+    def _repr_png_(self) -> bytes | None:
+        """A PNG of the curve over its default horizon, for Jupyter; ``None`` without matplotlib
+        (see :mod:`lrdecay.viz.notebook`)."""
+        from lrdecay.viz.notebook import png
+
+        return png(self)
+
+    def _repr_html_(self) -> str | None:
+        """The curve as an inlined PNG and a table of peak, final value and horizon, for
+        Jupyter; ``None`` without matplotlib (see :mod:`lrdecay.viz.notebook`)."""
+        from lrdecay.viz.notebook import html
+
+        return html(self)
+
     # -- algebra -------------------------------------------------------------------------------
     def __add__(self, other: Any) -> Schedule:
         if not _operand(other):

@@ -1,4 +1,4 @@
-"""lrdecay.viz.gallery end to end (and the HTML report it writes, lrdecay.viz.report)."""
+"""lrdecay.viz.gallery end to end (the report page itself: tests/viz/test_report*.py)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,8 @@ import lrdecay.viz.plot
 from lrdecay.compat import tf1
 from lrdecay.survey import FIGURES, MAX_STEP, SUMMARY_STEP
 from lrdecay.viz.gallery import PIP_HINT, GalleryResult, formula, render_gallery
-from lrdecay.viz.report import (
-    ReportEntry,
-    latex_to_text,
-    math_block,
-    render_report,
-    symbol_legend,
-    write_report,
-)
+from lrdecay.viz.mathsvg import formula_html
+from lrdecay.viz.report import math_block, symbol_legend
 
 pytest.importorskip("matplotlib")
 pytest.importorskip("tensorboard")
@@ -63,11 +57,11 @@ def parse(page: str) -> _Page:
 
 
 def card_formulas(page: str) -> dict[str, str]:
-    """``{card id: the formula as the card shows it}`` (the rendered text, unescaped)."""
+    """``{card id: the LaTeX source the card shows under its typeset formula}``."""
     cards = re.findall(r'<section class="card" id="([^"]*)">(.*?)</section>', page, re.DOTALL)
     formulas = {}
     for anchor, body in cards:
-        shown = re.search(r'<pre class="formula">(.*?)</pre>', body, re.DOTALL)
+        shown = re.search(r"<summary>LaTeX</summary><pre>(.*?)</pre>", body, re.DOTALL)
         assert shown is not None, anchor
         formulas[html.unescape(anchor)] = html.unescape(shown.group(1))
     return formulas
@@ -172,44 +166,47 @@ def test_index_shows_every_figure(built: tuple[GalleryResult, list[str]]) -> Non
         assert figure.name in parsed.ids
         assert f"tf1.{figure.curve.function}(" in page
         assert f"<code>{html.escape(figure.curve.tag)}</code>" in page
-    # The formulas, readable and as LaTeX, from the tf1 docstrings.
-    assert "η" in page and "⌊t/T⌋" in page and r"\begin{cases}" in page
-    # Self-contained: nothing to fetch, nothing to run.
-    assert "script" not in parsed.tags
+    # The formulas, typeset as inline SVG and as LaTeX, from the tf1 docstrings.
+    assert page.count('<span class="formula"><svg') == len(FIGURES)
+    assert r"\lfloor t/T \rfloor" in page and r"\begin{cases}" in page
+    # Self-contained: nothing to fetch; the only script is inline.
+    assert 'src="http' not in page and "<link" not in page
     assert not [u for u in parsed.images + parsed.links if re.match(r"[a-z]+:", u)]
+    assert "canvas" in parsed.tags and 'id="lrdecay-data"' in page
 
 
 def test_each_card_shows_its_own_formula(built: tuple[GalleryResult, list[str]]) -> None:
     result, _ = built
     shown = card_formulas(result.index.read_text(encoding="utf-8"))
     assert list(shown) == [figure.name for figure in FIGURES]
+    page = result.index.read_text(encoding="utf-8")
     for figure in FIGURES:
         latex = formula(figure)
         assert latex is not None, figure.name
-        assert shown[figure.name] == latex_to_text(latex), figure.name
+        assert shown[figure.name] == latex, figure.name
+        assert formula_html(latex) in page, figure.name  # typeset, not the fallback
+        assert formula_html(latex).startswith('<span class="formula"><svg'), figure.name
     # Piecewise constant decay without warm-up: constant from step 0, no ramp, no warm-up.
     plain, warm = shown["piecewise_no_warmup"], shown["piecewise_with_warmup"]
     assert plain != warm
-    assert plain.splitlines()[0] == "v(t) = ⎧ r₀   if t < b₀"
-    assert "warm" not in plain and "r₁ − r₀" not in plain
-    assert "r₀ + (r₁ − r₀) t/b₀" in warm
-    same = [" ".join(line.split()) for line in plain.splitlines()[1:]]
-    assert same == [" ".join(line.split()) for line in warm.splitlines()[1:]]  # the later rates
+    assert r"\begin{cases} r_0 & t < b_0" in plain
+    assert "r_1 - r_0" not in plain and r"r_0 + (r_1 - r_0)\,t/b_0" in warm
+    assert plain.split(r"\\", 1)[1] == warm.split(r"\\", 1)[1]  # the later rates
     # Staircase curves show the floor, continuous ones do not.
     for name, text in shown.items():
         staircase = BY_NAME[name].curve.params.get("staircase")
         if staircase is True:
-            assert "⌊" in text, name
+            assert r"\lfloor" in text, name
         elif staircase is False:
-            assert "⌊" not in text and "staircase" not in text, name
-    assert "⌊(t−B)/T⌋" in shown["exponential_decay_with_burnin"]  # staircase by default
+            assert r"\lfloor" not in text and "staircase" not in text, name
+    assert r"\lfloor (t-B)/T \rfloor" in shown["exponential_decay_with_burnin"]  # staircase
 
 
-def test_formula_variants_render_as_plain_text() -> None:
+def test_formula_variants_are_typeset_by_mathtext() -> None:
     for (function, parameter, _), latex in lrdecay.viz.gallery._FORMULAS.items():
         assert parameter in inspect.signature(getattr(tf1, function)).parameters
-        text = latex_to_text(latex)
-        assert text.startswith("v(t) = ") and "\\" not in text, (function, text)
+        assert latex.startswith("v(t) = ")
+        assert formula_html(latex).startswith('<span class="formula"><svg'), (function, latex)
     # A figure whose variant has no entry shows its function's docstring formula.
     cosine = BY_NAME["cosine_decay"]
     assert formula(cosine) == math_block(tf1.cosine_decay)
@@ -308,13 +305,12 @@ def test_bad_progress(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- report pieces
-def test_every_survey_function_has_a_formula() -> None:
+def test_every_survey_function_has_a_formula_mathtext_typesets() -> None:
     for figure in FIGURES:
         latex = math_block(getattr(tf1, figure.curve.function))
         assert latex, figure.curve.function
-        text = latex_to_text(latex)
-        assert text.startswith("v")
-        assert "\\" not in text, (figure.curve.function, text)  # no LaTeX command left over
+        assert latex.startswith("v")
+        assert formula_html(latex).startswith('<span class="formula"><svg'), latex
 
 
 def test_math_block_forms() -> None:
@@ -324,70 +320,7 @@ def test_math_block_forms() -> None:
     assert math_block("") is None and math_block(None) is None
 
 
-@pytest.mark.parametrize(
-    ("latex", "text"),
-    [
-        (r"\eta\, r^{\,t/T}", "η r^(t/T)"),
-        (r"(\eta - \eta_1)\left(1 - \frac{\min(t, T)}{T}\right)^{p} + \eta_1", None),
-        (r"\frac{\eta}{1 + r\,t/T}", "η/(1 + r t/T)"),
-        (r"\sigma_0^2", "σ₀²"),
-        (r"\lfloor t/T \rfloor", "⌊t/T⌋"),
-        (r"x \le y \ge z", "x ≤ y ≥ z"),
-        (r"\text{with staircase}", "with staircase"),
-        (r"\mathcal N", "𝒩"),
-        (r"b_{i-1}", "b_(i−1)"),
-        (r"\unknowncommand", "unknowncommand"),
-    ],
-)
-def test_latex_to_text(latex: str, text: str | None) -> None:
-    got = latex_to_text(latex)
-    if text is None:
-        assert got == "(η − η₁)(1 − min(t, T)/T)ᵖ + η₁"
-    else:
-        assert got == text
-
-
-def test_cases_are_laid_out_one_per_line() -> None:
-    text = latex_to_text(
-        r"v = \max\left(\begin{cases} a & t < B \\ bb & t \ge B \end{cases}, c\right)"
-    )
-    lines = text.splitlines()
-    assert lines[0] == "v = max(⎧ a   if t < B"
-    assert lines[1] == "        ⎩ bb  if t ≥ B"
-    assert lines[2].strip() == ", c)"
-
-
 def test_symbol_legend_of_tf1() -> None:
     legend = symbol_legend(tf1.exponential_decay)
     assert legend == {"learning_rate": r"\eta", "decay_steps": "T", "decay_rate": "r"}
     assert symbol_legend("No arguments.") == {}
-
-
-def test_report_escapes_everything(tmp_path: Path) -> None:
-    evil = '<script>alert("x")</script>&'
-    entry = ReportEntry(
-        name='a"b',
-        title=evil,
-        image='a"b.png',
-        call=evil,
-        formula=r"x < y \quad \text{<b>}",
-        symbols={r"\eta": evil},
-        run=evil,
-        tag=evil,
-        schedule=evil,
-    )
-    page = write_report(tmp_path / "index.html", [entry], title=evil, intro=[evil], footer=evil)
-    text = page.read_text(encoding="utf-8")
-    assert "<script>" not in text and "<b>" not in text
-    assert text.count(html.escape(evil)) >= 8
-    assert 'src="a&quot;b.png"' in text
-    assert "x &lt; y" in text
-
-
-def test_report_rejects_bad_entries(tmp_path: Path) -> None:
-    with pytest.raises(TypeError):
-        render_report(["not an entry"])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="unique"):
-        render_report([ReportEntry("a", "A", "a.png"), ReportEntry("a", "B", "b.png")])
-    with pytest.raises(IsADirectoryError):
-        write_report(tmp_path, [ReportEntry("a", "A", "a.png")])

@@ -13,9 +13,11 @@ parameters, with no framework and in about a second:
 * ``<out>/tensorboard/<method>/events.out.tfevents.*``: one TensorBoard run per strategy (the
   survey's ``method``), one scalar tag per curve (the survey's tag), 2,000 points each, one event
   per step holding all of the run's tags (as TensorFlow 1's ``tf.summary.merge_all()`` does);
-* ``<out>/index.html``: every figure with its title, the call that builds it, its TensorBoard
-  run and tag, and the formula of that very curve (the staircase variant of a decay shows the
-  staircase formula, piecewise constant decay without warm-up shows no warm-up).
+* ``<out>/index.html``: the report of :func:`lrdecay.viz.report.write_report` over the
+  survey's schedules: an interactive chart of every curve, their facts, and a card per figure
+  with its image, the call that builds it, its TensorBoard run and tag, its spec and config, and
+  the formula of that very curve, typeset by matplotlib's mathtext (the staircase variant of a
+  decay shows the staircase formula, piecewise constant decay without warm-up shows no warm-up).
 
 Re-running into the same folder replaces these files (stale event files of the gallery's runs are
 removed, so TensorBoard never shows a run twice); nothing else in the folder is touched.
@@ -217,16 +219,13 @@ def _runs(
 
 
 def _write_tensorboard(out: Path, runs: Mapping[str, Mapping[str, Any]]) -> list[Path]:
-    from lrdecay.viz.tensorboard import write_scalars
+    from lrdecay.viz.tensorboard import clear_run, write_scalars
 
     wall_time = time.time()
     paths = []
     for method, scalars in runs.items():
         run_dir = out / "tensorboard" / method
-        if run_dir.is_dir():
-            for stale in run_dir.glob("events.out.tfevents.*"):
-                if stale.is_file():
-                    stale.unlink()
+        clear_run(run_dir)
         paths.append(write_scalars(run_dir, scalars, wall_time=wall_time))
     return paths
 
@@ -263,11 +262,10 @@ def formula(figure: SurveyFigure) -> str | None:
     Example:
         >>> from lrdecay.survey import FIGURES
         >>> from lrdecay.viz.gallery import formula
-        >>> from lrdecay.viz.report import latex_to_text
         >>> for figure in FIGURES[1:3]:
-        ...     print(figure.name, "->", latex_to_text(formula(figure)))
-        exponential_decay_continuous -> v(t) = η r^(t/T)
-        exponential_decay_staircase -> v(t) = η r^(⌊t/T⌋)
+        ...     print(figure.name, "->", formula(figure))
+        exponential_decay_continuous -> v(t) = \\eta\\, r^{\\,t/T}
+        exponential_decay_staircase -> v(t) = \\eta\\, r^{\\lfloor t/T \\rfloor}
 
     Raises:
         TypeError: If ``figure`` is not a :class:`~lrdecay.survey.SurveyFigure`.
@@ -297,12 +295,12 @@ def _defaults(function: Callable[..., Any]) -> dict[str, Any]:
     }
 
 
-def _entries(figures: Sequence[SurveyFigure], schedules: Sequence[Any]) -> list[Any]:
+def _entries(figures: Sequence[SurveyFigure]) -> dict[str, Any]:
     from lrdecay.compat import tf1
     from lrdecay.viz.report import ReportEntry, symbol_legend
 
-    entries = []
-    for figure, schedule in zip(figures, schedules, strict=True):
+    entries = {}
+    for figure in figures:
         function = getattr(tf1, figure.curve.function)
         defaults = _defaults(function)
         symbols = {}
@@ -311,18 +309,14 @@ def _entries(figures: Sequence[SurveyFigure], schedules: Sequence[Any]) -> list[
                 symbols[symbol] = f"{parameter} = {figure.curve.params[parameter]!r}"
             elif parameter in defaults:
                 symbols[symbol] = f"{parameter} = {defaults[parameter]!r} (default)"
-        entries.append(
-            ReportEntry(
-                name=figure.name,
-                title=figure.title,
-                image=f"{figure.name}.png",
-                call=_call(figure),
-                formula=formula(figure),
-                symbols=MappingProxyType(symbols),
-                run=figure.method,
-                tag=figure.curve.tag,
-                schedule=repr(schedule),
-            )
+        entries[figure.name] = ReportEntry(
+            title=figure.title,
+            image=f"{figure.name}.png",
+            call=_call(figure),
+            formula=formula(figure),
+            symbols=MappingProxyType(symbols),
+            run=figure.method,
+            tag=figure.curve.tag,
         )
     return entries
 
@@ -342,15 +336,19 @@ def _write_index(out: Path, figures: Sequence[SurveyFigure], schedules: Sequence
         f"{SUMMARY_STEP}, …, {last:,} (every {SUMMARY_STEP} steps of {MAX_STEP:,}). All figures "
         "share their axes, so they compare at a glance; each legend names its curve as its "
         "file is named.",
-        "Each card shows the call that builds the curve with lrdecay.compat.tf1 (from "
-        "lrdecay.compat import tf1), which takes TensorFlow's names and defaults and gives "
-        "TensorFlow's values, quirks included, and the formula of that curve.",
+        "The chart below shows every curve (hover for values, drag to zoom); the table gives "
+        "each curve's peak, final value, horizon and area. Each card shows the call that builds "
+        "the curve with lrdecay.compat.tf1 (from lrdecay.compat import tf1), which takes "
+        "TensorFlow's names and defaults and gives TensorFlow's values, quirks included, the "
+        "formula of that curve, and the lrdecay schedule it builds, as a spec and as a config.",
         "The same values are in TensorBoard event files, one run per strategy and one tag per "
         "curve, named as in the survey: tensorboard --logdir tensorboard (from this folder).",
     )
     return write_report(
+        {figure.name: schedule for figure, schedule in zip(figures, schedules, strict=True)},
         out / "index.html",
-        _entries(figures, schedules),
+        steps=range(0, MAX_STEP, SUMMARY_STEP),
+        entries=_entries(figures),
         title="lrdecay gallery: the survey of TensorFlow 1's learning-rate decay strategies",
         intro=intro,
         footer=f"Written by lrdecay {__version__} (lrdecay gallery).",

@@ -671,3 +671,220 @@ def plot_schedules(
         return plotter.save(curves, target, title=title, xlabel=xlabel, ylabel=ylabel)
     finally:
         plotter.close()
+
+
+# --------------------------------------------------------------------------- phases and axes
+_MAX_PHASES = 24
+"""More phase boundaries than this (a long staircase) are not marked: they would hide the curve."""
+
+
+def phase_boundaries(schedule: Schedule) -> list[float]:
+    """The steps where one phase of ``schedule`` gives way to the next, in increasing order.
+
+    Found from the schedule's structure, not its values: the boundaries of every
+    :class:`~lrdecay.Join` (so the end of a :func:`~lrdecay.warmup` or :func:`~lrdecay.hold`, and
+    the phases of :class:`~lrdecay.WSD` and :class:`~lrdecay.OneCycle`), the starts of the first
+    three cycles of a :class:`~lrdecay.Restarts`, the ``boundaries`` of a piecewise curve, and the
+    step where a part with a horizon ends (:attr:`~lrdecay.Schedule.total_steps`). Step 0 is not
+    a boundary.
+
+    Example:
+        >>> import lrdecay
+        >>> from lrdecay.viz.plot import phase_boundaries
+        >>> phase_boundaries(lrdecay.warmup(lrdecay.Cosine(0.1, decay_steps=900), steps=100))
+        [100.0, 1000.0]
+    """
+    found: set[float] = set()
+    _collect_phases(schedule, 0.0, math.inf, found, depth=0)
+    marks = sorted(b for b in found if 0 < b <= _LAST_STEP)
+    return marks
+
+
+def _collect_phases(
+    schedule: Schedule, offset: float, end: float, found: set[float], *, depth: int
+) -> None:
+    from lrdecay.combinators import Join, Restarts, Shift, Warp
+
+    if depth > 32 or not isinstance(schedule, Schedule):
+        return
+
+    def add(step: float) -> None:
+        at = offset + float(step)
+        if math.isfinite(at) and at < end:
+            found.add(at)
+
+    total = schedule.total_steps
+    if total is not None and math.isfinite(total):
+        add(total)
+    if isinstance(schedule, Join):
+        starts = (0.0, *schedule.boundaries)
+        ends = (*schedule.boundaries, math.inf)
+        for part, start, stop in zip(schedule.schedules, starts, ends, strict=True):
+            if start:
+                add(start)
+            _collect_phases(
+                part, offset + float(start), min(offset + float(stop), end), found, depth=depth + 1
+            )
+        return
+    if isinstance(schedule, Restarts):
+        at, length = 0.0, float(schedule.period_steps)
+        cycles = _CYCLES_SHOWN if schedule.max_cycles is None else schedule.max_cycles
+        for _ in range(min(cycles, _CYCLES_SHOWN)):
+            at += length
+            add(at)
+            length *= float(schedule.period_factor)
+        return
+    if isinstance(schedule, Warp | Shift):
+        return  # their parts run on another clock
+    body = getattr(schedule, "_body", None)
+    if isinstance(body, Schedule):
+        _collect_phases(body, offset, end, found, depth=depth + 1)
+        return
+    if not dataclasses.is_dataclass(schedule):
+        return
+    for field in dataclasses.fields(schedule):
+        value = getattr(schedule, field.name, None)
+        if field.name == "boundaries" and isinstance(value, tuple | list):
+            for step in value:
+                if isinstance(step, int | float) and not isinstance(step, bool):
+                    add(step)
+            continue
+        parts = value if isinstance(value, tuple | list) else (value,)
+        for part in parts:
+            if isinstance(part, Schedule):
+                _collect_phases(part, offset, end, found, depth=depth + 1)
+
+
+def _default_label(schedule: Schedule) -> str:
+    """A legend label: the schedule's spec text when :mod:`lrdecay.spec` can write it, else its
+    ``repr``; shortened to 60 characters."""
+    try:
+        from lrdecay.spec import to_spec  # type: ignore[import-not-found, unused-ignore]
+
+        text = str(to_spec(schedule))
+    except Exception:  # no spec module yet, or a schedule it cannot write
+        text = repr(schedule)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _labelled(schedules: Any, labels: Sequence[str] | None) -> dict[str, Schedule]:
+    if isinstance(schedules, Schedule):
+        pairs: list[tuple[str, Schedule]] = [(_default_label(schedules), schedules)]
+    elif isinstance(schedules, Mapping):
+        pairs = [(str(label), schedule) for label, schedule in schedules.items()]
+    else:
+        try:
+            items = list(schedules)
+        except TypeError:
+            raise TypeError(
+                "schedules must be a Schedule, a sequence of them or a mapping {label: Schedule}"
+            ) from None
+        pairs = [(_default_label(s) if isinstance(s, Schedule) else "", s) for s in items]
+    if not pairs:
+        raise ValueError("schedules must not be empty")
+    if labels is not None:
+        labels = [str(label) for label in labels]
+        if len(labels) != len(pairs):
+            raise ValueError(f"labels: {len(labels)} given for {len(pairs)} schedules")
+        pairs = [(label, s) for label, (_, s) in zip(labels, pairs, strict=True)]
+    named: dict[str, Schedule] = {}
+    for label, schedule in pairs:
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedules must be Schedule objects, got {schedule!r}")
+        unique, n = label, 2
+        while unique in named:
+            unique, n = f"{label} ({n})", n + 1
+        named[unique] = schedule
+    return named
+
+
+def plot(
+    schedules: Schedule | Sequence[Schedule] | Mapping[str, Schedule],
+    *,
+    steps: Any = None,
+    ax: Any = None,
+    log_y: bool = False,
+    labels: Sequence[str] | None = None,
+    steps_per_epoch: float | None = None,
+    phases: bool = True,
+) -> Any:
+    """Draw schedules on matplotlib axes, overlaid and labelled, phase boundaries marked.
+
+    Args:
+        schedules: A schedule, a sequence of them, or a mapping ``{label: schedule}``.
+        steps: The steps to draw (see :func:`default_steps`); default: past every horizon.
+        ax: The matplotlib ``Axes`` to draw on; default: a new figure's (from
+            ``matplotlib.pyplot``, so that notebooks show it).
+        log_y: A logarithmic y axis.
+        labels: The legend labels, one per schedule (default: the mapping's keys, or each
+            schedule's spec text).
+        steps_per_epoch: When given, the x axis counts epochs (``step / steps_per_epoch``).
+        phases: Mark :func:`phase_boundaries` with dotted vertical lines.
+
+    Returns:
+        The matplotlib ``Axes``, for further styling.
+
+    Raises:
+        TypeError, ValueError: If schedules, labels or steps are malformed.
+        ImportError: If matplotlib is missing.
+
+    Example:
+        >>> import lrdecay
+        >>> from matplotlib.figure import Figure
+        >>> from lrdecay.viz.plot import plot
+        >>> ax = Figure().add_subplot()
+        >>> s = lrdecay.warmup(lrdecay.Cosine(init_value=0.1, decay_steps=900), steps=100)
+        >>> plot([s], ax=ax, labels=["warm-up + cosine"]) is ax
+        True
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['warm-up + cosine']
+    """
+    named = _labelled(schedules, labels)
+    if steps_per_epoch is not None and (
+        isinstance(steps_per_epoch, bool)
+        or not isinstance(steps_per_epoch, int | float)
+        or not math.isfinite(steps_per_epoch)
+        or steps_per_epoch <= 0
+    ):
+        raise ValueError(f"steps_per_epoch must be a number > 0, got {steps_per_epoch!r}")
+    xs = default_steps(named.values(), steps)
+    if ax is None:
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError as error:
+            raise ImportError(f"plotting needs matplotlib: {_PIP_HINT}") from error
+        _, ax = plt.subplots(figsize=(8.0, 4.5))
+    else:
+        _matplotlib()
+    per = float(steps_per_epoch) if steps_per_epoch else 1.0
+    x_shown = xs / per
+    curves = []
+    for i, (label, schedule) in enumerate(named.items()):
+        ys = np.asarray(schedule(xs), dtype=np.float64)
+        curves.append((x_shown, ys))
+        ax.plot(x_shown, ys, color=PALETTE[i % len(PALETTE)], linewidth=1.8, label=label)
+    if phases:
+        last = float(xs[-1])
+        marks = sorted({b for s in named.values() for b in phase_boundaries(s) if b <= last})
+        if len(marks) <= _MAX_PHASES:
+            for mark in marks:
+                ax.axvline(mark / per, color=_MUTED, linestyle=":", linewidth=1.0, zorder=1)
+    if log_y:
+        ax.set_yscale("log")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(True, color=_GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("epoch" if steps_per_epoch else "step", color=_MUTED)
+    ax.set_ylabel("learning rate", color=_MUTED)
+    if not steps_per_epoch:
+        _, _, formatter = _matplotlib()
+        ax.xaxis.set_major_formatter(formatter(_step_label))
+    xlim, ylim = _auto_limits(curves)
+    ax.set_xlim(*xlim)
+    if not log_y:
+        ax.set_ylim(*ylim)  # with room above the curves for the legend
+    legend = ax.legend(loc="upper right", fontsize=9, frameon=False)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
+    return ax

@@ -1,36 +1,71 @@
-"""A self-contained HTML page showing figures with their titles, calls and formulas.
+"""One self-contained HTML page about named schedules: an interactive chart, facts, configs.
 
-:func:`write_report` writes one ``index.html`` (inline CSS, no scripts, nothing fetched from the
-network) with a card per :class:`ReportEntry`: the title, the image, the call that built the
-schedule, the TensorBoard run and tag it was logged under, and its formula. Formulas are taken
-from the ``.. math::`` block of the building function's docstring (:func:`math_block`) and shown
-twice: rendered as Unicode text (:func:`latex_to_text`) and, folded away, as the LaTeX source.
-Every piece of text is HTML-escaped.
+:func:`write_report` writes a page that works offline (inline CSS and script, nothing fetched):
+
+* an interactive chart of every curve (:mod:`lrdecay.viz._report_assets`): hovering shows each
+  curve's value at the step under the pointer, dragging zooms into a step range, the wheel zooms
+  around the pointer, a double click (or "reset zoom") shows everything again, and the legend's
+  buttons hide or show a curve;
+* a table of facts per schedule (:func:`lrdecay.viz.describe.describe`): the peak and its step,
+  the final value and its step, the horizon (:attr:`~lrdecay.Schedule.total_steps`) and the area
+  under the curve;
+* a card per schedule: its spec (:func:`lrdecay.to_spec`) and its config
+  (:func:`lrdecay.to_config`, as JSON), and what a :class:`ReportEntry` adds: an image, the call
+  that built it, where it is logged in TensorBoard, its formula typeset by matplotlib's mathtext
+  as inline SVG (:func:`lrdecay.viz.mathsvg.formula_html`) with its symbols explained.
+
+Every piece of text is HTML-escaped; the chart's data is JSON in a ``<script
+type="application/json">`` element with ``<``, ``>`` and ``&`` escaped, and the script sets text
+with ``textContent`` only, so a schedule named ``<script>`` is shown, never run.
 
 Example:
-    >>> from lrdecay.viz.report import latex_to_text
-    >>> latex_to_text(r"v(t) = \\eta\\, r^{\\,t/T} \\quad (\\lfloor t/T \\rfloor)")
-    'v(t) = η r^(t/T)\\u2003(⌊t/T⌋)'
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import lrdecay
+    >>> from lrdecay.viz.report import write_report
+    >>> schedules = {
+    ...     "warm-up + cosine": lrdecay.warmup(lrdecay.Cosine(0.1, decay_steps=900), steps=100),
+    ...     "step decay": lrdecay.step_decay(0.1, decay_steps=300, decay_rate=0.5),
+    ... }
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = write_report(schedules, Path(tmp) / "report.html", title="Two schedules")
+    ...     text = page.read_text(encoding="utf-8")
+    >>> "<canvas" in text and "Cosine(init_value=0.1, decay_steps=900)" in text
+    True
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import inspect
+import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from lrdecay._core import Schedule
+from lrdecay.viz._report_assets import CHART_JS, CSS
+
 __all__ = [
     "ReportEntry",
-    "latex_to_text",
     "math_block",
+    "render_report",
     "symbol_legend",
     "write_report",
 ]
+
+CHART_POINTS = 40_000
+"""The chart holds at most this many points in all (at most 4,000 and at least 500 per curve);
+longer step ranges are thinned evenly, both ends kept. The facts use every step."""
+
+_PER_CURVE = (500, 4000)
 
 
 # --------------------------------------------------------------------------- docstring parsing
@@ -116,407 +151,126 @@ def symbol_legend(obj: Callable[..., Any] | str) -> dict[str, str]:
     return out
 
 
-# --------------------------------------------------------------------------- LaTeX to Unicode text
-_GREEK = {
-    "alpha": "α",
-    "beta": "β",
-    "gamma": "γ",
-    "delta": "δ",
-    "epsilon": "ε",
-    "varepsilon": "ε",
-    "zeta": "ζ",
-    "eta": "η",
-    "theta": "θ",
-    "kappa": "κ",
-    "lambda": "λ",
-    "mu": "μ",
-    "nu": "ν",
-    "xi": "ξ",
-    "pi": "π",
-    "rho": "ρ",
-    "sigma": "σ",
-    "tau": "τ",
-    "phi": "φ",
-    "chi": "χ",
-    "psi": "ψ",
-    "omega": "ω",
-    "Gamma": "Γ",
-    "Delta": "Δ",
-    "Theta": "Θ",
-    "Lambda": "Λ",
-    "Pi": "Π",
-    "Sigma": "Σ",
-    "Phi": "Φ",
-    "Omega": "Ω",
-}
-_SYMBOLS = {
-    "le": "≤",
-    "leq": "≤",
-    "ge": "≥",
-    "geq": "≥",
-    "ne": "≠",
-    "neq": "≠",
-    "sim": "∼",
-    "approx": "≈",
-    "cdot": "·",
-    "times": "×",
-    "pm": "±",
-    "infty": "∞",
-    "to": "→",
-    "in": "∈",
-    "lfloor": "⌊",
-    "rfloor": "⌋",
-    "lceil": "⌈",
-    "rceil": "⌉",
-    "ldots": "…",
-    "dots": "…",
-    "cdots": "⋯",
-    "{": "{",
-    "}": "}",
-    "%": "%",
-    "_": "_",
-    "&": "&",
-}
-_FUNCTIONS = {"cos", "sin", "tan", "exp", "log", "ln", "min", "max", "sqrt", "arg", "sup", "inf"}
-_SPACES = {
-    ",": " ",
-    ";": " ",
-    ":": " ",
-    " ": " ",
-    "!": "",
-    "quad": "\u2003",
-    "qquad": "\u2003\u2003",
-}
-_SKIP = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "textstyle"}
-_TEXT = {"text", "mathrm", "textrm", "operatorname", "mathit", "mathbf", "textit"}
-_SUPERSCRIPT = dict(
-    zip(
-        "0123456789+-−=()abcdefghijklmnoprstuvwxyz",
-        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
-        strict=True,
-    )
-)
-_SUBSCRIPT = dict(zip("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎", strict=True))
-_CALLIGRAPHIC = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "𝒜ℬ𝒞𝒟ℰℱ𝒢ℋℐ𝒥𝒦ℒℳ𝒩𝒪𝒫𝒬ℛ𝒮𝒯𝒰𝒱𝒲𝒳𝒴𝒵", strict=True))
-_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|.", re.DOTALL)
-
-
-@dataclasses.dataclass
-class _Cases:
-    rows: list[tuple[str, str]]
-
-
-_Piece = str | _Cases
-
-
-class _Parser:
-    def __init__(self, latex: str) -> None:
-        self.tokens: list[str] = _TOKEN.findall(latex)
-        self.pos = 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> str:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
-    def skip_space(self) -> None:
-        while (token := self.peek()) is not None and token.isspace():
-            self.pos += 1
-
-    def raw_group(self) -> str:
-        """The raw text of ``{...}`` (or of the next token)."""
-        self.skip_space()
-        if self.peek() != "{":
-            return self.take() if self.peek() is not None else ""
-        self.take()
-        depth, out = 1, []
-        while (token := self.peek()) is not None:
-            self.take()
-            if token == "{":
-                depth += 1
-            elif token == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            out.append(token)
-        return "".join(out)
-
-    def atom(self) -> str:
-        """One argument: a ``{group}`` or a single token, as flat text."""
-        self.skip_space()
-        token = self.peek()
-        if token is None:
-            return ""
-        if token == "{":
-            self.take()
-            return _flatten(self.sequence(stop={"}"}))
-        if token.startswith("\\") and len(token) > 1 and token[1:] in ("frac", "tfrac", "dfrac"):
-            self.take()
-            return self.fraction()
-        self.take()
-        return _flatten([self.command(token)]) if token.startswith("\\") else token
-
-    def fraction(self) -> str:
-        num, den = self.atom(), self.atom()
-        if (num, den) == ("1", "2"):
-            return "½"
-        return f"{_wrap(num)}/{_wrap(den)}"
-
-    def command(self, token: str) -> _Piece:
-        name = token[1:]
-        if name in _GREEK:
-            return _GREEK[name]
-        if name in _SYMBOLS:
-            return _SYMBOLS[name]
-        if name in _SPACES:
-            return _SPACES[name]
-        if name == "\\":
-            return "\n"
-        if name in _SKIP:
-            if name in ("left", "right") and self.peek() == ".":
-                self.take()
-            return ""
-        if name in _TEXT:
-            return self.raw_group()
-        if name == "mathcal":
-            letter = self.atom()
-            return _CALLIGRAPHIC.get(letter, letter)
-        if name in ("frac", "tfrac", "dfrac"):
-            return self.fraction()
-        if name in _FUNCTIONS:
-            self.skip_space()
-            following = self.peek()
-            if following in ("\\frac", "\\tfrac", "\\dfrac"):
-                self.take()
-                num, den = self.atom(), self.atom()
-                return f"{name}({num}/{_wrap(den)})"
-            return name if following in ("(", "\\left", "^", "_", "{", None) else name + " "
-        if name == "begin":
-            environment = self.raw_group()
-            if environment == "cases":
-                return self.cases()
-            return ""
-        if name == "end":
-            self.raw_group()
-            return ""
-        return name
-
-    def cases(self) -> _Cases:
-        rows: list[tuple[str, str]] = []
-        while self.peek() is not None:
-            value = _flatten(self.sequence(stop={"&", "\\\\", "\\end"}))
-            condition = ""
-            if self.peek() == "&":
-                self.take()
-                condition = _flatten(self.sequence(stop={"\\\\", "\\end"}))
-            if value or condition:
-                rows.append((value, condition))
-            token = self.peek()
-            if token is None:
-                break
-            self.take()
-            if token == "\\end":
-                self.raw_group()
-                break
-        return _Cases(rows)
-
-    def sequence(self, stop: set[str]) -> list[_Piece]:
-        out: list[_Piece] = []
-        while (token := self.peek()) is not None:
-            if token in stop:
-                if token == "}":
-                    self.take()
-                return out
-            self.take()
-            if token == "{":
-                out.extend(self.sequence(stop={"}"}))
-            elif token in ("^", "_"):
-                out.append(_script(self.atom(), superscript=token == "^"))
-            elif token.startswith("\\") and len(token) > 1:
-                out.append(self.command(token))
-            elif token.isspace():
-                out.append(" ")
-            elif token == "-":
-                out.append("−")
-            elif token == "~":
-                out.append(" ")
-            else:
-                out.append(token)
-        return out
-
-
-def _flatten(pieces: Sequence[_Piece]) -> str:
-    text = "".join(p if isinstance(p, str) else _cases_inline(p) for p in pieces)
-    return _tidy(text)
-
-
-def _cases_inline(cases: _Cases) -> str:
-    return "{ " + "; ".join(f"{v} if {c}" if c else v for v, c in cases.rows) + " }"
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]+", " ", text)
-    text = re.sub(" ?(\u2003+) ?", r"\1", text)
-    text = re.sub(r"([(\[⌊⌈]) ", r"\1", text)
-    text = re.sub(r" ([)\]⌋⌉,])", r"\1", text)
-    return text.strip(" ")
-
-
-def _top_level_operator(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char in "([{⌊⌈":
-            depth += 1
-        elif char in ")]}⌋⌉":
-            depth -= 1
-        elif depth == 0 and char in " +−-/·,=<>":
-            return True
-    return False
-
-
-def _wrap(text: str) -> str:
-    """``text`` in parentheses if it has an operator outside any bracket."""
-    return f"({text})" if _top_level_operator(text) else text
-
-
-def _script(text: str, *, superscript: bool) -> str:
-    text = text.strip()
-    if not text:
-        return ""
-    table = _SUPERSCRIPT if superscript else _SUBSCRIPT
-    if all(char in table for char in text):
-        return "".join(table[char] for char in text)
-    mark = "^" if superscript else "_"
-    if len(text) == 1 or (not superscript and text.isalnum()):
-        return mark + text
-    return f"{mark}({text})"
-
-
-def latex_to_text(latex: str) -> str:
-    """A readable Unicode rendering of a (simple) LaTeX formula, for plain text or ``<pre>``.
-
-    Handles what the schedules' docstrings use: Greek letters, sub/superscripts, fractions
-    (``\\frac``, ``\\tfrac12`` as ½), ``\\min``/``\\cos``-style functions, floors, ``\\text``,
-    spacing and ``cases`` environments (one line per case, with a brace drawn down the left).
-    Anything else is kept as its name, so the output is never empty for non-empty input.
-
-    Example:
-        >>> from lrdecay.viz.report import latex_to_text
-        >>> latex_to_text(r"\\eta\\left((1-\\alpha)\\,\\tfrac12(1+\\cos\\frac{\\pi t}{T})\\right)")
-        'η((1−α) ½(1+cos(π t/T)))'
-        >>> print(latex_to_text(r"v = \\begin{cases} a & t < b_0 \\\\ c & t \\ge b_0 \\end{cases}"))
-        v = ⎧ a  if t < b₀
-            ⎩ c  if t ≥ b₀
-    """
-    if not isinstance(latex, str):
-        raise TypeError(f"latex must be a string, got {type(latex).__name__}")
-    pieces = _Parser(latex.replace("\n", " ")).sequence(stop=set())
-    cases = [i for i, piece in enumerate(pieces) if isinstance(piece, _Cases)]
-    if len(cases) != 1:
-        return _flatten(pieces)
-    index = cases[0]
-    block = pieces[index]
-    assert isinstance(block, _Cases)
-    prefix = _flatten(pieces[:index])
-    suffix = _flatten(pieces[index + 1 :])
-    prefix = prefix + " " if prefix and not prefix.endswith("(") else prefix
-    rows = block.rows or [("", "")]
-    width = max(len(value) for value, _ in rows)
-    braces = _braces(len(rows))
-    lines = []
-    for i, ((value, condition), brace) in enumerate(zip(rows, braces, strict=True)):
-        lead = prefix if i == 0 else " " * len(prefix)
-        text = f"{value:<{width}}  if {condition}" if condition else value
-        lines.append(f"{lead}{brace} {text}".rstrip())
-    if suffix:  # what follows the cases (e.g. the rest of a max(...)) gets its own line
-        lines.append(" " * len(prefix) + suffix)
-    return "\n".join(lines)
-
-
-def _braces(rows: int) -> list[str]:
-    if rows == 1:
-        return ["{"]
-    if rows == 2:
-        return ["⎧", "⎩"]
-    middle = rows // 2
-    return ["⎧", *["⎨" if i == middle else "⎪" for i in range(1, rows - 1)], "⎩"]
-
-
 # --------------------------------------------------------------------------- the page
 @dataclasses.dataclass(frozen=True)
 class ReportEntry:
-    """One card of the report."""
+    """What a schedule's card shows besides its spec and config (every field optional)."""
 
-    name: str
-    """Anchor id (and usually the image's file stem)."""
-    title: str
-    """The card's heading."""
-    image: str
-    """The image's URL, relative to the page."""
+    title: str = ""
+    """The card's heading (default: the schedule's name)."""
+    image: str = ""
+    """The URL of an image of the curve, relative to the page (e.g. a PNG next to it)."""
     call: str = ""
     """The call that builds the schedule, e.g. ``tf1.cosine_decay(learning_rate=0.01, ...)``."""
     formula: str | None = None
-    """The formula, as LaTeX."""
+    """The formula, as LaTeX (typeset by :func:`~lrdecay.viz.mathsvg.formula_html`)."""
     symbols: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """``{LaTeX symbol: "parameter = value"}``, the formula's symbols explained."""
     run: str = ""
     """The TensorBoard run the curve is logged in."""
     tag: str = ""
     """The TensorBoard tag."""
-    schedule: str = ""
-    """The core schedule object's ``repr``."""
-
-
-_CSS = """
-:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d8dee4; --card: #fff;
-  --bg: #f6f8fa; --code: #f3f4f6; --accent: #1f6fb5; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.5 system-ui,
-  -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-header, main, footer { max-width: 1720px; margin: 0 auto; padding: 0 24px; }
-header { padding-top: 28px; }
-h1 { font-size: 26px; margin: 0 0 6px; }
-header p { color: var(--muted); margin: 4px 0; max-width: 980px; }
-nav { margin: 14px 0 8px; display: flex; flex-wrap: wrap; gap: 6px; }
-nav a { font-size: 13px; padding: 2px 9px; border: 1px solid var(--rule); border-radius: 12px;
-  background: var(--card); color: var(--ink); text-decoration: none; }
-nav a:hover { border-color: var(--accent); color: var(--accent); }
-main { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 18px;
-  padding-top: 12px; padding-bottom: 24px; }
-.card { background: var(--card); border: 1px solid var(--rule); border-radius: 8px;
-  padding: 14px 16px 12px; min-width: 0; }
-.card h2 { font-size: 17px; margin: 0 0 8px; }
-.card h2 a { color: inherit; text-decoration: none; }
-.card h2 .n { color: var(--muted); font-weight: normal; margin-right: 6px; }
-.card img { display: block; width: 100%; height: auto; border: 1px solid #eef0f2;
-  border-radius: 4px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 10px 0 0;
-  font-size: 13.5px; }
-dt { color: var(--muted); }
-dd { margin: 0; min-width: 0; }
-code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
-  font-size: 12.5px; }
-code { background: var(--code); padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
-pre { background: var(--code); padding: 8px 10px; border-radius: 4px; margin: 0;
-  overflow-x: auto; line-height: 1.35; }
-pre.formula { font-size: 14px; }
-details { margin-top: 4px; }
-summary { cursor: pointer; color: var(--muted); font-size: 12.5px; }
-ul.symbols { margin: 0; padding: 0; list-style: none; }
-ul.symbols li { display: inline-block; margin-right: 14px; }
-footer { color: var(--muted); font-size: 13px; padding-bottom: 32px; }
-"""
 
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _card(number: int, entry: ReportEntry) -> str:
-    anchor = _e(entry.name)
+def _num(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "—" if value is None else str(value)
+    return f"{value:.6g}"
+
+
+def _step(value: float | None) -> str:
+    if value is None:
+        return "none"
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _anchors(names: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for i, name in enumerate(names, start=1):
+        anchor = _ANCHOR.sub("-", name).strip("-") or f"schedule-{i}"
+        while anchor in out or anchor in ("chart", "facts", "schedules"):
+            anchor = f"{anchor}-{i}"
+        out.append(anchor)
+    return out
+
+
+def _check(schedules: Any) -> dict[str, Schedule]:
+    if not isinstance(schedules, Mapping) or not schedules:
+        raise ValueError("schedules must be a non-empty mapping {name: Schedule}")
+    out = {}
+    for name, schedule in schedules.items():
+        if not isinstance(name, str):
+            raise TypeError(f"schedule names must be strings, got {name!r}")
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule {name!r} must be a Schedule, got {schedule!r}")
+        out[name] = schedule
+    return out
+
+
+def _thin(steps: np.ndarray, count: int) -> np.ndarray:
+    if steps.size <= count:
+        return steps
+    picked: np.ndarray = steps[np.unique(np.linspace(0, steps.size - 1, count).round().astype(int))]
+    return picked
+
+
+def _json_values(values: np.ndarray) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in np.asarray(values, dtype=np.float64).tolist()]
+
+
+def _script_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: no ``<``, ``>`` or ``&`` left to end the element."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _facts_steps(steps: Any) -> int | None:
+    """The ``steps`` argument of :func:`~lrdecay.viz.describe.describe` for a report's ``steps``."""
+    if steps is None or (isinstance(steps, int) and not isinstance(steps, bool)):
+        return steps
+    if isinstance(steps, range):
+        return max(steps[0], steps[-1]) + 1 if len(steps) else None
+    array = np.asarray(steps)
+    return int(array.max()) + 1 if array.size else None
+
+
+def _facts_row(name: str, anchor: str, color: str, schedule: Schedule, steps: int | None) -> str:
+    from lrdecay.viz.describe import describe
+
+    cells = [
+        f'<td><span class="swatch" style="background:{color}"></span>'
+        f'<a href="#{_e(anchor)}">{_e(name)}</a></td>'
+    ]
+    try:
+        facts = describe(schedule, steps)
+    except ValueError:  # no finite value
+        cells.extend(["<td>—</td>"] * 5 + [f"<td>{_step(schedule.total_steps)}</td>", "<td>—</td>"])
+        return f"<tr>{''.join(cells)}</tr>"
+    cells += [
+        f"<td>{_num(facts.peak)}</td>",
+        f"<td>{_step(facts.peak_step)}</td>",
+        f"<td>{_num(facts.final)}</td>",
+        f"<td>{_step(facts.final_step)}</td>",
+        f"<td>{_step(facts.total_steps)}</td>",
+        f"<td>{_num(facts.auc)}</td>",
+    ]
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _card(number: int, name: str, anchor: str, schedule: Schedule, entry: ReportEntry) -> str:
+    from lrdecay.config import to_config
+    from lrdecay.spec import to_spec
+    from lrdecay.viz.mathsvg import formula_html, math_svg
+
     rows = []
     if entry.call:
         rows.append(f"<dt>call</dt><dd><code>{_e(entry.call)}</code></dd>")
@@ -527,97 +281,184 @@ def _card(number: int, entry: ReportEntry) -> str:
         )
     if entry.formula:
         rows.append(
-            "<dt>formula</dt><dd>"
-            f'<pre class="formula">{_e(latex_to_text(entry.formula))}</pre>'
+            f"<dt>formula</dt><dd>{formula_html(entry.formula)}"
             f"<details><summary>LaTeX</summary><pre>{_e(entry.formula)}</pre></details></dd>"
         )
     if entry.symbols:
-        items = "".join(
-            f"<li><code>{_e(latex_to_text(symbol))}</code> = {_e(meaning)}</li>"
-            for symbol, meaning in entry.symbols.items()
-        )
-        rows.append(f'<dt>where</dt><dd><ul class="symbols">{items}</ul></dd>')
-    if entry.schedule:
+        items = []
+        for symbol, meaning in entry.symbols.items():
+            try:
+                shown = math_svg(symbol)
+            except (ValueError, ImportError):
+                shown = f"<code>{_e(symbol)}</code>"
+            items.append(f"<li>{shown} = {_e(meaning)}</li>")
+        rows.append(f'<dt>where</dt><dd><ul class="symbols">{"".join(items)}</ul></dd>')
+    with contextlib.suppress(TypeError, ValueError):  # a schedule with no spec shows none
+        rows.append(f'<dt>spec</dt><dd><pre class="spec">{_e(to_spec(schedule))}</pre></dd>')
+    try:
+        config = json.dumps(to_config(schedule), indent=2)
+    except (TypeError, ValueError):
+        config = None
+    if config is not None:
         rows.append(
-            "<dt>lrdecay</dt><dd><details><summary>core schedule</summary>"
-            f"<pre>{_e(entry.schedule)}</pre></details></dd>"
+            "<dt>config</dt><dd><details><summary>lrdecay.to_config (JSON)</summary>"
+            f'<pre class="config">{_e(config)}</pre></details></dd>'
         )
-    details = f"<dl>{''.join(rows)}</dl>" if rows else ""
+    title = entry.title or name
+    image = ""
+    if entry.image:
+        image = (
+            f'<a href="{_e(entry.image)}"><img src="{_e(entry.image)}" alt="{_e(title)}" '
+            'loading="lazy" width="800" height="450"></a>'
+        )
     return (
-        f'<section class="card" id="{anchor}">'
-        f'<h2><a href="#{anchor}"><span class="n">{number}.</span>{_e(entry.title)}</a></h2>'
-        f'<a href="{_e(entry.image)}"><img src="{_e(entry.image)}" alt="{_e(entry.title)}" '
-        f'loading="lazy" width="800" height="450"></a>'
-        f"{details}</section>"
+        f'<section class="card" id="{_e(anchor)}">'
+        f'<h3><a href="#{_e(anchor)}"><span class="n">{number}.</span>{_e(title)}</a></h3>'
+        f"{image}<dl>{''.join(rows)}</dl></section>"
     )
 
 
 def render_report(
-    entries: Sequence[ReportEntry],
+    schedules: Mapping[str, Schedule],
     *,
-    title: str = "lrdecay gallery",
+    steps: Any = None,
+    title: str | None = None,
     intro: Sequence[str] = (),
-    footer: str = "",
+    entries: Mapping[str, ReportEntry] | None = None,
+    footer: str | None = None,
 ) -> str:
-    """The HTML of the report page (see :func:`write_report`).
+    """The HTML of the report page (see :func:`write_report` for the arguments).
 
     Example:
-        >>> from lrdecay.viz.report import ReportEntry, render_report
-        >>> page = render_report([ReportEntry("a", "A <b>", "a.png", formula=r"\\alpha")])
-        >>> "A &lt;b&gt;" in page and 'src="a.png"' in page and "α" in page
+        >>> import lrdecay
+        >>> from lrdecay.viz.report import render_report
+        >>> page = render_report({"<b>": lrdecay.Cosine(0.1, decay_steps=100)})
+        >>> "&lt;b&gt;" in page and "<b>" not in page
         True
     """
-    if isinstance(entries, ReportEntry) or not all(isinstance(e, ReportEntry) for e in entries):
-        raise TypeError("entries must be a sequence of ReportEntry")
-    names = [entry.name for entry in entries]
-    if len(set(names)) != len(names):
-        raise ValueError(f"entry names must be unique, got {names}")
-    nav = "".join(f'<a href="#{_e(e.name)}">{_e(e.title)}</a>' for e in entries)
+    from lrdecay import __version__
+    from lrdecay.viz.plot import PALETTE, default_steps
+
+    named = _check(schedules)
+    extra = dict(entries or {})
+    for name, entry in extra.items():
+        if name not in named:
+            raise ValueError(f"entries: {name!r} is not one of the schedules")
+        if not isinstance(entry, ReportEntry):
+            raise TypeError(f"entries: {name!r} must map to a ReportEntry, got {entry!r}")
+    if isinstance(intro, str):
+        intro = (intro,)
+    names = list(named)
+    anchors = _anchors(names)
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    per_curve = min(max(CHART_POINTS // len(names), _PER_CURVE[0]), _PER_CURVE[1])
+    xs = _thin(default_steps(named.values(), steps), per_curve)
+    data = {
+        "steps": xs.tolist(),
+        "series": [
+            {"name": name, "color": color, "values": _json_values(schedule(xs))}
+            for (name, schedule), color in zip(named.items(), colors, strict=True)
+        ],
+    }
+    if title is None:
+        title = names[0] if len(names) == 1 else "Learning-rate schedules"
+    if footer is None:
+        footer = f"Written by lrdecay {__version__}."
+    facts_steps = _facts_steps(steps)
+    facts = "".join(
+        _facts_row(name, anchor, color, named[name], facts_steps)
+        for name, anchor, color in zip(names, anchors, colors, strict=True)
+    )
+    legend = "".join(
+        f'<button type="button" data-series="{i}" aria-pressed="true">'
+        f'<span class="swatch" style="background:{color}"></span>{_e(name)}</button>'
+        for i, (name, color) in enumerate(zip(names, colors, strict=True))
+    )
+    nav = "".join(
+        f'<a href="#{_e(anchor)}">{_e((extra.get(name) or ReportEntry()).title or name)}</a>'
+        for name, anchor in zip(names, anchors, strict=True)
+    )
+    cards = "\n".join(
+        _card(i, name, anchor, named[name], extra.get(name, ReportEntry()))
+        for i, (name, anchor) in enumerate(zip(names, anchors, strict=True), start=1)
+    )
     paragraphs = "".join(f"<p>{_e(p)}</p>" for p in intro)
-    cards = "\n".join(_card(i, entry) for i, entry in enumerate(entries, start=1))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{_e(title)}</h1>{paragraphs}<nav>{nav}</nav></header>\n"
+        '<div class="wide"><h2>Curves</h2><div class="panel">'
+        '<div id="chart"><canvas id="chart-canvas" width="800" height="380" role="img" '
+        'aria-label="the learning rate of every schedule against the step"></canvas>'
+        '<div id="chart-tooltip" role="tooltip" hidden></div></div>'
+        f'<div class="chart-bar"><span id="chart-legend">{legend}</span>'
+        '<button type="button" id="chart-reset">reset zoom</button>'
+        "<span>drag to zoom into steps, wheel to zoom, double-click to reset</span></div>"
+        "</div>\n"
+        '<h2 id="facts">Facts</h2><div class="panel facts-wrap"><table class="facts"><thead><tr>'
+        "<th>schedule</th><th>peak</th><th>at step</th><th>final</th><th>at step</th>"
+        "<th>horizon (total_steps)</th><th>area under the curve</th></tr></thead>"
+        f"<tbody>{facts}</tbody></table></div>"
+        '<h2 id="schedules">Schedules</h2></div>\n'
         f"<main>\n{cards}\n</main>\n"
-        f"<footer>{_e(footer)}</footer>\n</body>\n</html>\n"
+        f"<footer>{_e(footer)}</footer>\n"
+        f'<script type="application/json" id="lrdecay-data">{_script_json(data)}</script>\n'
+        f"<script>{CHART_JS}</script>\n</body>\n</html>\n"
     )
 
 
 def write_report(
+    schedules: Mapping[str, Schedule],
     path: str | os.PathLike[str],
-    entries: Sequence[ReportEntry],
     *,
-    title: str = "lrdecay gallery",
+    steps: Any = None,
+    title: str | None = None,
     intro: Sequence[str] = (),
-    footer: str = "",
+    entries: Mapping[str, ReportEntry] | None = None,
+    footer: str | None = None,
 ) -> Path:
-    """Write the report page to ``path`` (UTF-8); image URLs are relative to its folder.
+    """Write one self-contained HTML page about ``schedules`` to ``path`` (UTF-8).
 
     Args:
-        path: The HTML file to write (its folder must exist).
-        entries: One card each, in order.
-        title: The page title and heading.
+        schedules: ``{name: schedule}``, in the order shown.
+        path: The HTML file (its folder is created if needed).
+        steps: The steps charted (:func:`~lrdecay.viz.plot.default_steps`): ``None`` (0 to 10%
+            past the furthest horizon), an ``int`` ``n`` (0 to ``n - 1``), a ``range`` or a
+            sequence of steps. The facts are taken over every step from 0 to the horizon
+            (``None``) or to the last step charted.
+        title: The page title and heading (default: the name of a single schedule, else
+            "Learning-rate schedules").
         intro: Paragraphs of plain text under the heading.
-        footer: A line of plain text at the bottom.
+        entries: ``{name: ReportEntry}``: more to show on some schedules' cards.
+        footer: A line of plain text at the bottom (default: the lrdecay version).
 
     Returns:
         The path written.
 
+    Raises:
+        TypeError, ValueError: If ``schedules``, ``steps`` or ``entries`` are malformed.
+        IsADirectoryError: If ``path`` is a folder.
+
     Example:
         >>> import tempfile
         >>> from pathlib import Path
-        >>> from lrdecay.viz.report import ReportEntry, write_report
+        >>> import lrdecay
+        >>> from lrdecay.viz.report import write_report
         >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     page = write_report(Path(tmp) / "index.html", [ReportEntry("a", "A", "a.png")])
-        ...     "a.png" in page.read_text(encoding="utf-8")
-        True
+        ...     page = write_report({"cosine": lrdecay.Cosine(0.1, 100)}, Path(tmp) / "r.html")
+        ...     page.name
+        'r.html'
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path, got {path!r}")
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(f"cannot write the report to {str(target)!r}: it is a folder")
-    text = render_report(entries, title=title, intro=intro, footer=footer)
+    text = render_report(
+        schedules, steps=steps, title=title, intro=intro, entries=entries, footer=footer
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
