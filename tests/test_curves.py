@@ -202,7 +202,8 @@ def test_polynomial_cycle_fractional_decay_steps_is_finite(d: float, power: floa
     v = s(steps)
     assert np.isfinite(v).all()
     assert ((v >= 0.25) & (v <= 1.0)).all()
-    assert [s(int(t)) for t in steps[::97]] == v[::97].tolist()
+    # (Python ints and NumPy arrays take different exact paths: agree within rounding)
+    assert_ulps([s(int(t)) for t in steps[::97]], v[::97], 1.0)
 
 
 # --------------------------------------------------------------------------- Cosine

@@ -439,7 +439,24 @@ class Step:
             return 0.0, self
         ratio = as_ratio(period)
         narrow = self.int_max is not None and self.int_max < 2**32
-        if self.int_max is not None and not self._fits(ratio.numerator * ratio.denominator):
+        # 64-bit steps: a period whose a * b does not fit (3000.0000000000005 is
+        # 30000000000000005 / 10**13), or below one step, is divided exactly by long
+        # multiplication, as long as twice the period in units of 1 / b fits
+        wide_long = (
+            self.int_max is not None
+            and not narrow
+            and (
+                ratio.numerator < ratio.denominator
+                or not self._fits(ratio.numerator * ratio.denominator * self.scale)
+            )
+            and self._fits(2 * ratio.numerator * self.scale)
+            and self._fits(ratio.denominator)
+        )
+        if (
+            not wide_long
+            and self.int_max is not None
+            and not self._fits(ratio.numerator * ratio.denominator)
+        ):
             whole = self.scale * (ratio.numerator // ratio.denominator + 1)
             if narrow:  # long multiplication below: the period itself must fit, twice over
                 ratio = ratio.limit_denominator(max(1, self.int_max // (2 * whole)))
@@ -447,7 +464,7 @@ class Step:
                 ratio = ratio.limit_denominator(max(1, math.isqrt(self.int_max // whole)))
         a, b = ratio.numerator, ratio.denominator
         units = a * self.scale  # the period, in units of 1 / (b * scale)
-        long_multiplication = (
+        long_multiplication = wide_long or (
             narrow
             and (units < b or not self._fits(units * b))
             and self._fits(2 * units)
@@ -465,7 +482,12 @@ class Step:
             rest = self._derive(n=r, scale=self.scale * b, bounds=within)
             rest.period = (period, units)
             return xp.astype(whole_periods, self.dtype) * b + xp.astype(q, self.dtype), rest
-        if self.exact and not self.offset and units >= b and self._fits(units * b):
+        if (
+            self.exact
+            and not self.offset
+            and (units >= b or self.int_max is None)  # (Python ints hold any product)
+            and self._fits(units * b)
+        ):
             xp = self.xp
             within = None if bounds is None else (0.0, min(bounds[1], float(period)))
             if b == 1:

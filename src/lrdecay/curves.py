@@ -106,10 +106,12 @@ def _mix(start: float, end: float, weight: Any, xp: Any) -> Any:
     """
     if start == end:
         return start + 0.0 * weight
-    if end == 0:
-        return start * weight
+    if end == 0:  # (a weight rounded above 1, x * (1/T) under XLA, must not pass start)
+        value = start * weight
+        return xp.minimum(value, start) if start > 0 else xp.maximum(value, start)
     if start == 0:
-        return end * (1.0 - weight)
+        value = end * (1.0 - weight)
+        return xp.maximum(value, 0.0) if end > 0 else xp.minimum(value, 0.0)
     if (start < 0) != (end < 0):  # opposite signs: no cancellation
         return start * weight + end * (1.0 - weight)
     value = end + (start - end) * weight
