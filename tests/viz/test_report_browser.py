@@ -179,3 +179,34 @@ def test_legend_buttons_hide_and_show_a_curve(page: Any) -> None:
     button.click()
     page.mouse.move((left + right) / 2 + 5, (top + bottom) / 2)
     assert list(tooltip(page)[1]) == list(SCHEDULES)
+
+
+def test_the_command_lines_page_hovers_too(browser: Any, tmp_path: Path) -> None:
+    """``lrdecay report`` through the real entry point: the page it writes works in Chromium."""
+    import subprocess
+    import sys
+
+    spec = "warmup(cosine(init_value=0.1, decay_steps=900), steps=100)"
+    target = tmp_path / "cli.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "lrdecay", "report", spec, "-o", str(target), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())  # offline
+    page.goto(target.as_uri())
+    page.wait_for_selector("#chart[data-ready=true]", timeout=10_000)
+    left, top, right, bottom = plot_area(page)
+    page.mouse.move(left + 0.5 * (right - left), (top + bottom) / 2)
+    step, values = tooltip(page)
+    # by hand: 100 warm-up steps to 0.1, then a 900-step cosine to 0
+    expected = 0.1 * 0.5 * (1 + np.cos(np.pi * min(max(step - 100, 0), 900) / 900))
+    assert values == {spec: pytest.approx(expected, rel=1e-6)}
+    assert errors == []
+    context.close()
