@@ -106,6 +106,15 @@ EXAMPLES: dict[str, Schedule] = {
     "Warp-sqrt-of-restarts": Restarts(Warp(linear(1.0, 0.0, 70), steps=70, power=0.5), 70, 1.5),
     "Power": Power(Cosine(1.0, decay_steps=1000, end_value=0.0), exponent=1.7),
     "Power-of-negative": Power(Cosine(1.0, decay_steps=100, end_value=-1.0), exponent=0.5),
+    # what make test-thorough's agreement property found (32-bit steps: a cycling polynomial
+    # inside restarts of 17-digit periods; a sqrt ramp's elapsed step rounding below 0)
+    "Power-of-constant": Power(Constant(1.0), exponent=0.0),
+    "Restarts-of-cycling-polynomial-17-digits": Restarts(
+        Polynomial(1.0, 1.8292754940514628, 0.5, power=1.0, cycle=True), 1.8292754940514628
+    ),
+    "Restarts-sqrt-ramp-17-digits": Restarts(
+        Ramp(0.0, 1.0, ramp_steps=1.5, shape="sqrt"), 1.784728759274003, max_cycles=1
+    ),
     "TimmNoise": TimmNoise(seed=42, std=1.0, limit=0.67),
     "TimmNoise-seeds": TimmNoise(seed=-3, std=0.5, limit=1.0),
     "timm.CosineLRScheduler-noise-k_decay": timm_dialect.CosineLRScheduler(
@@ -215,10 +224,18 @@ EXAMPLES: dict[str, Schedule] = {
     ),
 }
 
-NOT_COMPILED = {"TimmNoise", "TimmNoise-seeds", "timm.CosineLRScheduler-noise-k_decay"}
+NOT_COMPILED = {
+    "TimmNoise",
+    "TimmNoise-seeds",
+    "timm.CosineLRScheduler-noise-k_decay",
+    "Restarts-of-cycling-polynomial-17-digits",
+    "Restarts-sqrt-ramp-17-digits",
+}
 """Entries ``torch.compile`` is not asked to compile in the conformance matrix: seeding torch's
-generator (MT19937) takes thousands of sequential integer operations per step, which Inductor
-takes minutes to compile; eager torch, jax's ``jit`` and TensorFlow's ``tf.function`` check them."""
+generator (MT19937) takes thousands of sequential integer operations per step, and a period of
+17 significant digits is divided by binary long multiplication over the bits of its denominator
+(about 50 rounds, nested inside a cycling curve); Inductor takes many minutes over either. Eager
+torch, jax's ``jit`` and TensorFlow's ``tf.function`` check them."""
 
 IDS = list(EXAMPLES)
 SCHEDULES = list(EXAMPLES.values())

@@ -36,6 +36,9 @@ __all__ = ["Step", "Table", "as_ratio"]
 
 _UNKNOWN: Any = object()
 
+_MIN_DENOMINATOR = 4096
+"""The coarsest fraction :meth:`Step.divmod` approximates a period by in integer arithmetic."""
+
 
 def as_ratio(value: float) -> Fraction:
     """``value`` as the user wrote it: the shortest decimal that reads back as the same double.
@@ -393,7 +396,8 @@ class Step:
         """``min(t, end)`` in the working dtype, exact (see :meth:`until`)."""
         if not self.exact or self._float_exact(end):
             return self.xp.minimum(self.x, end)
-        return end - self.until(end)
+        # (end - until(end) rounds below 0 at step 0 when end is not a whole number of units)
+        return self.xp.maximum(end - self.until(end), 0.0)
 
     def until(self, end: float) -> Any:
         """``max(end - t, 0)`` in the working dtype, with no cancellation when ``t`` is close to
@@ -458,10 +462,13 @@ class Step:
             and not self._fits(ratio.numerator * ratio.denominator)
         ):
             whole = self.scale * (ratio.numerator // ratio.denominator + 1)
-            if narrow:  # long multiplication below: the period itself must fit, twice over
-                ratio = ratio.limit_denominator(max(1, self.int_max // (2 * whole)))
-            else:
-                ratio = ratio.limit_denominator(max(1, math.isqrt(self.int_max // whole)))
+            # (32-bit: long multiplication below, the period itself must fit twice over)
+            limit = self.int_max // (2 * whole) if narrow else math.isqrt(self.int_max // whole)
+            if limit < _MIN_DENOMINATOR:
+                # a step already counted in tiny units (what remains of another period): the
+                # fraction would be far from the period; divide in floating point instead
+                return self._float_divmod(period, bounds)
+            ratio = ratio.limit_denominator(limit)
         a, b = ratio.numerator, ratio.denominator
         units = a * self.scale  # the period, in units of 1 / (b * scale)
         long_multiplication = wide_long or (
@@ -500,6 +507,10 @@ class Step:
                 rest = self._derive(n=u - q_in * units, scale=self.scale * b, bounds=within)
             rest.period = (period, units)
             return xp.astype(q, self.dtype), rest
+        return self._float_divmod(period, bounds)
+
+    def _float_divmod(self, period: float, bounds: tuple[float, float] | None) -> tuple[Any, Step]:
+        """:meth:`divmod` in floating point (in double precision for NumPy ``float32``)."""
         xp = self.xp
         if self.concrete and self.exact and self.dtype == np.float32:
             # NumPy: a period whose ratio does not fit the integers (or one below a step) is

@@ -477,6 +477,8 @@ class Power(Schedule):
 
     def _value(self, t: Step, xp: Any) -> Any:
         value = self.schedule._value(t, xp)
+        if isinstance(value, int | float):  # a constant base: a Python number
+            return math.pow(max(float(value), 0.0), float(self.exponent))
         if self.exponent == 1:
             return xp.maximum(value, 0.0)
         return xp.pow(xp.maximum(value, 0.0), float(self.exponent))
