@@ -54,14 +54,13 @@ from fractions import Fraction
 from typing import Any
 
 from lrdecay._core import (
+    ParameterError,
     ParameterValueError,
     Schedule,
     check_bool,
-    check_int,
     check_number,
     check_sequence,
 )
-from lrdecay._random import torch_draws
 from lrdecay._step import as_ratio
 from lrdecay.combinators import Join, Restarts, Shift, Warp
 from lrdecay.curves import (
@@ -133,27 +132,14 @@ def _with_noise(
         end = check_number(owner, "noise_range_t[1]", noise_range_t[1])
     else:
         start, end = check_number(owner, "noise_range_t", noise_range_t), math.inf
-    limit = check_number(owner, "noise_pct", noise_pct)
-    std = check_number(owner, "noise_std", noise_std)
-    seed = 42 if noise_seed is None else check_int(owner, "noise_seed", noise_seed)
-    if limit <= 0:
-        raise ParameterValueError(
-            owner,
-            "noise_pct",
-            f"must be > 0 (timm redraws its noise until |noise| < noise_pct: it would loop "
-            f"forever), got {limit!r}",
+    # TimmNoise validates; its errors are re-raised under timm's names
+    names = {"seed": "noise_seed", "std": "noise_std", "limit": "noise_pct"}
+    try:
+        noise = TimmNoise(
+            seed=42 if noise_seed is None else noise_seed, std=noise_std, limit=noise_pct
         )
-    if torch_draws(float(std), float(limit)) is None:
-        raise ParameterValueError(
-            owner,
-            "noise_pct",
-            f"must be at least 0.045 * |noise_std| (so few of timm's draws pass that lrdecay "
-            f"does not reproduce its redraws), got noise_pct={limit!r} with noise_std={std!r}",
-        )
-    if not -(2**63) <= seed < 2**64:
-        raise ParameterValueError(
-            owner, "noise_seed", f"must be in [-2**63, 2**64) (torch's seeds), got {seed}"
-        )
+    except ParameterError as error:
+        raise type(error)(owner, names.get(error.name, error.name), error.detail) from None
     first = max(start, 0)
     if end <= first:
         return curve  # an empty range: no noise
@@ -166,7 +152,6 @@ def _with_noise(
     if end != math.inf:
         pieces.append(Constant(0.0))
         boundaries.append(end)
-    noise = TimmNoise(seed=seed, std=std, limit=limit)
     within = Join(tuple(pieces), tuple(boundaries)) if boundaries else Constant(1.0)
     return curve * (1.0 + within * noise)
 
