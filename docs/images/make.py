@@ -1,13 +1,18 @@
 """Remake the README's pictures with the tool itself: ``python docs/images/make.py``.
 
 ``plot.png`` is ``lrdecay plot``'s output; ``show.svg`` is ``lrdecay show``'s terminal output
-(colours included), recorded as an SVG picture of the terminal by rich.
+(colours included), recorded as an SVG picture of the terminal by rich. ``study.png`` and
+``study-optimizers.png`` are ``lrdecay study``'s figures (its defaults, then every optimizer;
+about a minute and three minutes on two cores), with their tables in ``docs/study.md``;
+``find-lr.png`` is ``lrdecay find-lr``'s. ``--quick`` skips the studies.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +40,17 @@ def main() -> None:
     console = Console(record=True, width=100, file=open("/dev/null", "w"))  # noqa: SIM115
     console.print(Text.from_ansi(shown))
     console.save_svg(str(HERE / "show.svg"), title="lrdecay show")
+    lrdecay("find-lr", "-o", str(HERE / "find-lr.png"), "-q")
+    if "--quick" in sys.argv:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        lrdecay("study", "-o", folder, "-q")
+        shutil.copy(Path(folder) / "study.png", HERE / "study.png")
+        print((Path(folder) / "study.md").read_text())
+        optimizers = "sgd,momentum,adagrad,rmsprop,adadelta,adam"
+        lrdecay("study", "--optimizer", optimizers, "-o", folder, "-q")
+        shutil.copy(Path(folder) / "study.png", HERE / "study-optimizers.png")
+        print((Path(folder) / "study.md").read_text())
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ if TYPE_CHECKING:
         multistep,
         step_decay,
     )
+    from lrdecay.lr_finder import LRFinderResult, find_lr
     from lrdecay.plateau import Plateau
+    from lrdecay.scaling import HorizonWarning, TrainingPlan, scale_lr
     from lrdecay.spec import SpecError, load, parse, to_spec
     from lrdecay.units import Clock, Duration, epochs, fraction, steps
     from lrdecay.viz.plot import plot
@@ -107,6 +109,8 @@ _LAZY = {
         "lrdecay.combinators",
     ),
     "Plateau": "lrdecay.plateau",
+    **dict.fromkeys(("LRFinderResult", "find_lr"), "lrdecay.lr_finder"),
+    **dict.fromkeys(("HorizonWarning", "TrainingPlan", "scale_lr"), "lrdecay.scaling"),
     **dict.fromkeys(("SpecError", "load", "parse", "to_spec"), "lrdecay.spec"),
     "plot": "lrdecay.viz.plot",
     **dict.fromkeys(("Clock", "Duration", "epochs", "fraction", "steps"), "lrdecay.units"),
@@ -121,8 +125,11 @@ _SUBMODULES = (
     "config",
     "curves",
     "keras",
+    "lr_finder",
     "plateau",
+    "scaling",
     "spec",
+    "study",
     "survey",
     "torch",
     "units",
@@ -161,8 +168,10 @@ __all__ = [
     "Duration",
     "Exponential",
     "GaussianNoise",
+    "HorizonWarning",
     "InverseTime",
     "Join",
+    "LRFinderResult",
     "NaturalExponential",
     "OneCycle",
     "Piecewise",
@@ -178,11 +187,13 @@ __all__ = [
     "Sum",
     "Tanh",
     "TimmNoise",
+    "TrainingPlan",
     "Warp",
     "__version__",
     "burn_in",
     "dumps",
     "epochs",
+    "find_lr",
     "floor",
     "fraction",
     "from_config",
@@ -195,6 +206,7 @@ __all__ = [
     "parse",
     "plot",
     "scale",
+    "scale_lr",
     "step_decay",
     "steps",
     "to_config",

@@ -17,6 +17,10 @@ Every command takes schedules as SPECs, a schedule written as text
 * ``lrdecay tensorboard SPEC... --logdir DIR [--every K]``: the planned curves as TensorBoard
   scalars (and each figure as an image).
 * ``lrdecay report SPEC... [-o report.html]``: one self-contained, interactive HTML page.
+* ``lrdecay study [SPEC...] [--optimizer LIST] [--seeds N]``: train a small model on real data
+  once per schedule (and optimizer, and seed) and compare them (see :mod:`lrdecay.study`).
+* ``lrdecay find-lr [--optimizer NAME]``: the learning-rate range test and a suggested peak
+  (see :mod:`lrdecay.lr_finder`).
 * ``lrdecay gallery``: the schedules of the survey of TensorFlow 1's learning-rate decay
   strategies (see :mod:`lrdecay.viz.gallery`).
 
@@ -757,6 +761,231 @@ def report(
         advance(1)
     if not quiet:
         click.echo(f"wrote {written} ({len(named)} schedule{'s' * (len(named) > 1)})")
+
+
+# --------------------------------------------------------------------------- training
+_STUDY_PIP = "lrdecay study and find-lr need PyTorch and scikit-learn: pip install 'lrdecay[study]'"
+
+
+def _optimizer_names(text: str) -> list[str]:
+    from lrdecay.study import OPTIMIZERS
+
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if not names:
+        raise click.BadParameter("name at least one optimizer", param_hint="'--optimizer'")
+    for name in names:
+        if name not in OPTIMIZERS:
+            raise click.BadParameter(
+                f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}",
+                param_hint="'--optimizer'",
+            )
+    if len(set(names)) != len(names):
+        raise click.BadParameter(f"{text!r} names an optimizer twice", param_hint="'--optimizer'")
+    return names
+
+
+def _training_imports() -> None:
+    """Fail with one line, before any work, when PyTorch or scikit-learn is missing."""
+    import importlib.util
+
+    for module in ("torch", "sklearn"):
+        if importlib.util.find_spec(module) is None:
+            raise Failure(f"{_STUDY_PIP} ({module} is not installed)")
+
+
+@cli.command(
+    short_help="Train a small model once per schedule and compare them.",
+    help=(
+        "Train the same small model (an MLP on scikit-learn's handwritten digits, PyTorch on the "
+        "CPU, no download) once per candidate schedule, optimizer and seed, and report the final "
+        "validation loss and accuracy (mean ± sd over the seeds), the best epoch, whether each "
+        "schedule is within noise of the best (paired over the seeds), and the wall time. "
+        "Writes <out>/study.md, study.csv, study.json and study.png (the loss curves, each "
+        "schedule's rate underneath). Without SPECs: a constant rate, the schedules of "
+        f"{_SURVEY} stretched to the run, warm-up + cosine, one-cycle and WSD, as shapes "
+        "peaking at each optimizer's rate. SPECs are absolute rates (--relative: shapes). "
+        + SPECS_HELP
+    ),
+)
+@click.argument("specs", nargs=-1, metavar="[SPEC]...")
+@click.option(
+    "--optimizer",
+    "optimizer_text",
+    default="momentum",
+    show_default=True,
+    metavar="LIST",
+    help="Optimizers, comma-separated: sgd, momentum, adagrad, rmsprop, adadelta, adam.",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Seeds 0..N-1 per schedule (weights and batch order).",
+)
+@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option(
+    "--relative/--absolute",
+    default=None,
+    help="SPECs are shapes multiplied by each optimizer's peak rate (default: absolute rates).",
+)
+@click.option(
+    "-o", "--out", default="study", show_default=True, metavar="DIR", help="The output folder."
+)
+@click.option("--figure/--no-figure", default=True, help="Write study.png.")
+@_quiet_option
+def study(
+    specs: tuple[str, ...],
+    optimizer_text: str,
+    seeds: int,
+    epochs: int,
+    batch_size: int,
+    relative: bool | None,
+    out: str,
+    figure: bool,
+    quiet: bool,
+) -> None:
+    """``lrdecay study``."""
+    optimizers = _optimizer_names(optimizer_text)
+    _training_imports()
+    from lrdecay.study import run_study
+
+    candidates = _schedules(specs) if specs else None
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise Failure(f"cannot write {out}: it is a file")
+    with _progress(quiet) as task:
+        bar: list[Callable[[int], None]] = []
+        shown = [0]
+
+        def progress(done: int, total: int) -> None:
+            if not bar:  # the total is known once the study has counted its runs
+                bar.append(task(f"training ({total:,} updates)", total))
+            bar[0](done - shown[0])
+            shown[0] = done
+
+        result = run_study(
+            candidates,
+            optimizers=optimizers,
+            seeds=list(range(seeds)),
+            epochs=epochs,
+            batch_size=batch_size,
+            relative=relative,
+            progress=progress,
+        )
+        try:
+            paths = result.write(folder, figure=figure)
+        except OSError as error:
+            raise Failure(f"cannot write {out}: {_one_line(error)}") from error
+    if not quiet:
+        _print_study(result)
+        click.echo("wrote " + ", ".join(str(p) for p in paths.values()))
+
+
+def _print_study(result: Any) -> None:
+    from rich.table import Table
+
+    from lrdecay.study import _epoch, _pm, _versus_text
+
+    table = Table(title=f"{len(result.seeds)} seeds each; mean ± sd; lower loss is better")
+    table.add_column("optimizer")
+    table.add_column("schedule", overflow="fold")
+    for column in ("final val. loss", "final accuracy", "best epoch"):
+        table.add_column(column)
+    table.add_column("vs best (paired)")
+    table.add_column("s / run", justify="right")
+    for row in result.summary():
+        table.add_row(
+            row["optimizer"],
+            row["candidate"],
+            _pm(row, "final_loss", 4),
+            _pm(row, "final_accuracy", 4),
+            _epoch(row),
+            _versus_text(row),
+            f"{row['seconds']:.2f}",
+        )
+    _console().print(table)
+
+
+@cli.command(
+    "find-lr",
+    short_help="The learning-rate range test: a suggested peak rate.",
+    help=(
+        "The learning-rate range test (Smith, 2017) on the built-in task (lrdecay study's model "
+        "and data): a short run whose rate grows exponentially from --start-lr to --end-lr, the "
+        "loss recorded at every update, stopped once it diverges. Prints the suggested peak "
+        "rate (the rate of the lowest smoothed loss / 10), the lowest-loss and steepest-descent "
+        "rates, and draws the curve. For your own model, use lrdecay.find_lr(train_step) from "
+        "Python."
+    ),
+)
+@click.option(
+    "--optimizer",
+    default="momentum",
+    show_default=True,
+    type=click.Choice(["sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam"]),
+)
+@click.option(
+    "--start-lr", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True
+)
+@click.option(
+    "--end-lr", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True
+)
+@click.option(
+    "--steps", type=click.IntRange(min=5), default=100, show_default=True, help="Updates, at most."
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    default="find-lr.png",
+    show_default=True,
+    metavar="FILE",
+    help="The figure (.png, .svg or .pdf).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_quiet_option
+def find_lr(
+    optimizer: str,
+    start_lr: float,
+    end_lr: float,
+    steps: int,
+    seed: int,
+    batch_size: int,
+    output: str,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """``lrdecay find-lr``."""
+    import json
+
+    if end_lr <= start_lr:
+        raise click.BadParameter(
+            f"must be > --start-lr {start_lr:g}, got {end_lr:g}", param_hint="'--end-lr'"
+        )
+    target = _output_path(output, (".png", ".svg", ".pdf"))
+    _training_imports()
+    from lrdecay.lr_finder import digits_step
+    from lrdecay.lr_finder import find_lr as run
+
+    with _progress(quiet or as_json) as task:
+        advance = task("range test", steps)
+        result = run(
+            digits_step(optimizer, seed=seed, batch_size=batch_size),
+            start_lr=start_lr,
+            end_lr=end_lr,
+            num_steps=steps,
+            progress=lambda done, total: advance(1),
+        )
+        written = result.plot(target, title=f"Range test: {optimizer} on the digits")
+    if as_json:
+        click.echo(json.dumps({**result.to_dict(), "figure": str(written)}, allow_nan=True))
+    elif not quiet:
+        click.echo(result.summary())
+        click.echo(f"wrote {written}")
 
 
 # --------------------------------------------------------------------------- gallery
