@@ -24,6 +24,7 @@ EXTRAS = {
     "lightning": "trainers",
     "transformers": "trainers",
     "timm": "all",
+    "sklearn": "study",
 }
 
 
@@ -35,7 +36,7 @@ def unavailable(reason: str) -> None:
             "(it installs '.[all,dev]'), or unset LRDECAY_REQUIRE_FRAMEWORKS to skip",
             pytrace=False,
         )
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def require(module: str) -> None:

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from frameworks import require
 
-pytest.importorskip("torch")
-pytest.importorskip("sklearn")
+require("torch")
+require("sklearn")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from frameworks import require
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,13 +84,15 @@ def test_a_non_finite_loss_stops_it() -> None:
 
 
 def test_a_tensor_loss_is_a_loss() -> None:
-    torch = pytest.importorskip("torch")
+    require("torch")
+    import torch
+
     result = find_lr(lambda lr: torch.tensor(1.0 / (1 + lr)), num_steps=10)
     assert result.losses[0] == pytest.approx(1 / (1 + 1e-6))
 
 
 def test_the_figure_is_drawn(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("matplotlib")
+    require("matplotlib")
     result = find_lr(noisy_quadratic(4.0, 0), start_lr=1e-4, end_lr=100.0)
     path = result.plot(tmp_path / "f.png")
     assert path.read_bytes().startswith(b"\x89PNG")
@@ -97,8 +100,8 @@ def test_the_figure_is_drawn(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_built_in_task_suggests_a_rate_near_the_studys() -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("sklearn")
+    require("torch")
+    require("sklearn")
     from lrdecay.lr_finder import digits_step
     from lrdecay.study import OPTIMIZERS
 

@@ -11,13 +11,14 @@ import math
 import warnings
 
 import pytest
+from frameworks import require
 from hypothesis import given
 from hypothesis import strategies as st
 
 import lrdecay
 from lrdecay import HorizonWarning, TrainingPlan, scale_lr
 
-torch = pytest.importorskip("torch")
+require("torch")
 from torch.utils.data import DataLoader, DistributedSampler  # noqa: E402
 
 

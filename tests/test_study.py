@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+from frameworks import require
 
 import lrdecay
 from lrdecay.study import (
@@ -26,8 +27,10 @@ from lrdecay.study import (
     updates_per_epoch,
 )
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("sklearn")
+require("torch")
+require("sklearn")
+
+import torch  # noqa: E402
 
 ABSOLUTE = {
     "cosine": lrdecay.Cosine(0.1, 90, end_value=0.001),

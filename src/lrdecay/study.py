@@ -92,7 +92,7 @@ class OptimizerChoice:
 OPTIMIZERS: dict[str, OptimizerChoice] = {
     "sgd": OptimizerChoice("sgd", "SGD", 1.0),
     "momentum": OptimizerChoice("momentum", "SGD", 0.1, {"momentum": 0.9}),
-    "adagrad": OptimizerChoice("adagrad", "Adagrad", 0.1),
+    "adagrad": OptimizerChoice("adagrad", "Adagrad", 0.3),
     "rmsprop": OptimizerChoice("rmsprop", "RMSprop", 3e-3),
     "adadelta": OptimizerChoice("adadelta", "Adadelta", 3.0),
     "adam": OptimizerChoice("adam", "Adam", 3e-3),
@@ -488,15 +488,21 @@ class StudyResult:
         the band from the lowest to the highest) above the rate it applied."""
         try:
             from matplotlib.figure import Figure
+            from matplotlib.lines import Line2D
         except ImportError as error:
             raise ImportError(PIP_HINT) from error
-        columns = len(self.optimizers)
-        figure = Figure(figsize=(5.2 * columns + 2.6, 7.5), layout="constrained")
-        axes = figure.subplots(2, columns, squeeze=False, height_ratios=[3, 2])
+        columns = min(3, len(self.optimizers))
+        rows = -(-len(self.optimizers) // columns)  # each row: losses above, rates below
+        figure = Figure(figsize=(5.2 * columns + 2.6, 7.0 * rows), layout="constrained")
+        axes = figure.subplots(2 * rows, columns, squeeze=False, height_ratios=[3, 2] * rows)
+        for unused in range(len(self.optimizers), rows * columns):
+            axes[2 * (unused // columns)][unused % columns].set_visible(False)
+            axes[2 * (unused // columns) + 1][unused % columns].set_visible(False)
         colours = _colours(len(self.candidates))
         epochs = np.arange(1, self.epochs + 1)
-        for column, optimizer in enumerate(self.optimizers):
-            top, bottom = axes[0][column], axes[1][column]
+        for index, optimizer in enumerate(self.optimizers):
+            row, column = divmod(index, columns)
+            top, bottom = axes[2 * row][column], axes[2 * row + 1][column]
             for colour, name in zip(colours, self.candidates, strict=True):
                 runs = [r for r in self._runs(name, optimizer) if not r.diverged]
                 if runs:
@@ -515,6 +521,9 @@ class StudyResult:
             bottom.set_xlabel("optimizer update")
             bottom.grid(alpha=0.3)
         handles, labels = axes[0][0].get_legend_handles_labels()
+        if not handles:  # every run of the first optimizer diverged
+            handles = [Line2D([], [], color=c) for c in colours]
+            labels = list(self.candidates)
         figure.legend(handles, labels, loc="outside right center", fontsize="small")
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
