@@ -17,12 +17,20 @@ import bench_curve  # noqa: E402
 import bench_gallery  # noqa: E402
 import bench_import  # noqa: E402
 import bench_optax  # noqa: E402
+import bench_study  # noqa: E402
 import bench_torch  # noqa: E402
 
 
 def main() -> int:
     sections = []
-    for module in (bench_curve, bench_gallery, bench_import, bench_torch, bench_optax):
+    for module in (
+        bench_curve,
+        bench_gallery,
+        bench_import,
+        bench_torch,
+        bench_optax,
+        bench_study,
+    ):
         print(f"running {module.__name__} ...", file=sys.stderr, flush=True)
         sections.append(module.run())
     today = datetime.date.today().isoformat()
