@@ -98,3 +98,19 @@ def test_bad_input_exits_2_with_one_line(
     assert len(lines) == 1 and lines[0].startswith("lrdecay: error:"), result.stderr
     assert message in lines[0]
     assert not (tmp_path / "study").exists()
+
+
+def test_study_reads_a_config_and_the_command_line_wins(tmp_path: Path) -> None:
+    (tmp_path / "study.yaml").write_text(
+        "candidates:\n  slow: cosine(0.01, 45)\n  fast: cosine(0.1, 45)\n"
+        "optimizers: [sgd]\nseeds: 3\nepochs: 3\n"
+    )
+    result = run("study", "--config", "study.yaml", "--epochs", "1", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    data = json.loads((tmp_path / "study" / "study.json").read_text())
+    assert data["epochs"] == 1 and data["seeds"] == [0, 1, 2]
+    assert set(data["candidates"]) == {"slow", "fast"}
+    assert {r["optimizer"] for r in data["runs"]} == {"sgd"}
+    bad = run("study", "--config", "missing.yaml", cwd=tmp_path)
+    assert bad.returncode == 2 and "cannot read missing.yaml" in bad.stderr

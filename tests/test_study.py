@@ -263,3 +263,60 @@ def test_importing_the_study_imports_no_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_study_config_names_candidates_and_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from lrdecay.study import load_study
+
+    yaml_file = tmp_path / "study.yaml"
+    yaml_file.write_text(
+        "candidates:\n"
+        "  cosine: cosine(0.1, 900)\n"
+        "  held: {spec: 'hold(cosine(0.1, 800), 100)'}\n"
+        f"  typed: {json.dumps(lrdecay.to_config(lrdecay.Constant(0.05)))}\n"
+        "optimizers: [SGD, adam]\nseeds: [3, 4]\nepochs: 5\nbatch_size: 16\nrelative: false\n"
+    )
+    config = load_study(yaml_file)
+    assert config == {
+        "candidates": {
+            "cosine": lrdecay.Cosine(0.1, 900),
+            "held": lrdecay.hold(lrdecay.Cosine(0.1, 800), 100),
+            "typed": lrdecay.Constant(0.05),
+        },
+        "optimizers": ["sgd", "adam"],
+        "seeds": [3, 4],
+        "epochs": 5,
+        "batch_size": 16,
+        "relative": False,
+    }
+    toml_file = tmp_path / "study.toml"
+    toml_file.write_text('candidates = ["cosine(0.1,  90)"]\nseeds = 2\n')
+    assert load_study(toml_file) == {
+        "candidates": {"cosine(0.1, 90)": lrdecay.Cosine(0.1, 90)},
+        "seeds": [0, 1],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[1, 2]", "a study config is a mapping"),
+        ("{epoch: 3}", "unknown key 'epoch'"),
+        ("{candidates: {}}", "candidates must be a non-empty mapping"),
+        ("{candidates: {a: 'cosin(1, 2)'}}", "did you mean 'cosine'"),
+        ("{seeds: 0}", "seeds must be a count >= 1"),
+        ("{seeds: [1, true]}", "seeds must be a count"),
+        ("{epochs: 2.5}", "epochs must be an integer >= 1, got 2.5"),
+        ("{relative: 1}", "relative must be true or false"),
+        ("{optimizers: [1]}", "optimizers must be a list of names"),
+        ("{candidates: {a: __import__('os')}}", "candidates.a"),
+    ],
+)
+def test_a_bad_study_config_is_named(tmp_path, text: str, match: str) -> None:  # type: ignore[no-untyped-def]
+    from lrdecay.spec import SpecError
+    from lrdecay.study import load_study
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError, match=match):
+        load_study(path)

@@ -809,23 +809,30 @@ def _training_imports() -> None:
 )
 @click.argument("specs", nargs=-1, metavar="[SPEC]...")
 @click.option(
+    "--config",
+    "config_file",
+    default=None,
+    metavar="FILE",
+    help="A study config (.yaml, .json, .toml): candidates {name: SPEC}, optimizers, seeds, "
+    "epochs, batch_size, relative. Options given on the command line win.",
+)
+@click.option(
     "--optimizer",
     "optimizer_text",
-    default="momentum",
-    show_default=True,
+    default=None,
     metavar="LIST",
-    help="Optimizers, comma-separated: sgd, momentum, adagrad, rmsprop, adadelta, adam.",
+    help="Optimizers, comma-separated: sgd, momentum (the default), adagrad, rmsprop, "
+    "adadelta, adam.",
 )
 @click.option(
     "--seeds",
     type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="Seeds 0..N-1 per schedule (weights and batch order).",
+    help="Seeds 0..N-1 per schedule (weights and batch order). [default: 3]",
 )
-@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="[default: 20]")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: 32]")
 @click.option(
     "--relative/--absolute",
     default=None,
@@ -838,21 +845,42 @@ def _training_imports() -> None:
 @_quiet_option
 def study(
     specs: tuple[str, ...],
-    optimizer_text: str,
-    seeds: int,
-    epochs: int,
-    batch_size: int,
+    config_file: str | None,
+    optimizer_text: str | None,
+    seeds: int | None,
+    epochs: int | None,
+    batch_size: int | None,
     relative: bool | None,
     out: str,
     figure: bool,
     quiet: bool,
 ) -> None:
     """``lrdecay study``."""
-    optimizers = _optimizer_names(optimizer_text)
+    config: dict[str, Any] = {}
+    if config_file is not None:
+        from lrdecay.spec import SpecError
+        from lrdecay.study import load_study
+
+        try:
+            config = load_study(config_file)
+        except OSError as error:
+            raise Failure(f"cannot read {config_file}: {error.strerror or error}") from error
+        except (SpecError, ValueError, TypeError) as error:
+            raise Failure(f"bad study config: {_one_line(error)}") from error
+    if optimizer_text is not None:
+        config["optimizers"] = _optimizer_names(optimizer_text)
+    elif "optimizers" in config:
+        config["optimizers"] = _optimizer_names(",".join(config["optimizers"]))
+    if specs:
+        config["candidates"] = _schedules(specs)
+    for key, value in (("epochs", epochs), ("batch_size", batch_size), ("relative", relative)):
+        if value is not None:
+            config[key] = value
+    if seeds is not None:
+        config["seeds"] = list(range(seeds))
     _training_imports()
     from lrdecay.study import run_study
 
-    candidates = _schedules(specs) if specs else None
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise Failure(f"cannot write {out}: it is a file")
@@ -866,15 +894,7 @@ def study(
             bar[0](done - shown[0])
             shown[0] = done
 
-        result = run_study(
-            candidates,
-            optimizers=optimizers,
-            seeds=list(range(seeds)),
-            epochs=epochs,
-            batch_size=batch_size,
-            relative=relative,
-            progress=progress,
-        )
+        result = run_study(config.pop("candidates", None), progress=progress, **config)
         try:
             paths = result.write(folder, figure=figure)
         except OSError as error:

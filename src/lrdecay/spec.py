@@ -52,7 +52,7 @@ from typing import Any
 
 from lrdecay._core import Schedule, registry
 
-__all__ = ["SpecError", "load", "names", "parse", "to_spec"]
+__all__ = ["SpecError", "from_document", "load", "names", "parse", "read_document", "to_spec"]
 
 MAX_LENGTH = 100_000
 """The longest spec accepted, in characters."""
@@ -346,16 +346,32 @@ def _same(a: Any, b: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- config files
-def _from_document(document: Any, where: str) -> Schedule:
+def _parse_in(text: str, where: str) -> Schedule:
+    try:
+        return parse(text)
+    except SpecError as error:
+        raise SpecError(f"{where}: {error}") from None
+
+
+def from_document(document: Any, where: str = "config") -> Schedule:
+    """The schedule a config document describes (what :func:`load` does after reading a file):
+    a :func:`~lrdecay.to_config` mapping (with ``"type"``), a mapping ``{"spec": "<spec>"}``,
+    or a spec string. ``where`` names the document in errors.
+
+    Example:
+        >>> from lrdecay.spec import from_document
+        >>> from_document({"spec": "cosine(0.1, 100)"})
+        Cosine(init_value=0.1, decay_steps=100, end_value=0.0, num_periods=0.5)
+    """
     from lrdecay.config import from_config
 
     if isinstance(document, str):
-        return parse(document)
+        return _parse_in(document, where)
     if isinstance(document, Mapping):
         if "spec" in document and "type" not in document:
             if not isinstance(document["spec"], str):
                 raise SpecError(f"{where}: 'spec' must be a string, got {document['spec']!r}")
-            return parse(document["spec"])
+            return _parse_in(document["spec"], where)
         if "type" in document:
             try:
                 return from_config(dict(document))
@@ -394,6 +410,18 @@ def load(path: str | os.PathLike[str]) -> Schedule:
         True
     """
     file = Path(path)
+    return from_document(read_document(file), str(file))
+
+
+def read_document(path: str | os.PathLike[str]) -> Any:
+    """The data in a ``.json``, ``.yaml``/``.yml`` (the safe loader) or ``.toml`` file: plain
+    mappings, lists, strings and numbers; nothing in it is evaluated.
+
+    Raises:
+        SpecError: The suffix is unknown or the content does not parse.
+        OSError: The file cannot be read.
+    """
+    file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in (".json", ".yaml", ".yml", ".toml"):
         raise SpecError(
@@ -421,4 +449,4 @@ def load(path: str | os.PathLike[str]) -> Schedule:
             message = str(error).replace("\n", " ")
             raise SpecError(f"{file}: not valid YAML: {message}") from None
         raise
-    return _from_document(document, str(file))
+    return document

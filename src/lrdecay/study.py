@@ -56,6 +56,7 @@ __all__ = [
     "StudyResult",
     "default_candidates",
     "digits",
+    "load_study",
     "run_study",
 ]
 
@@ -332,6 +333,92 @@ def _warm_up(optimizers: Sequence[str]) -> None:
 
     for name in optimizers:
         train(Constant(1.0), name, 0, epochs=1, batch_size=len(digits().x_train))
+
+
+# --------------------------------------------------------------------------- study configs
+STUDY_KEYS = ("candidates", "optimizers", "seeds", "epochs", "batch_size", "relative")
+
+
+def load_study(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The arguments of :func:`run_study` in a config file (``.yaml``, ``.json`` or ``.toml``,
+    read as data: nothing is evaluated).
+
+    Keys (all optional): ``candidates`` (a mapping ``{name: schedule}``, each schedule a SPEC
+    string, ``{"spec": ...}`` or a :func:`~lrdecay.to_config` mapping; or a list of SPECs,
+    named by their text), ``optimizers`` (a list, or a comma-separated string), ``seeds`` (a
+    count ``N`` for seeds ``0..N-1``, or a list), ``epochs``, ``batch_size`` and ``relative``.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from lrdecay.study import load_study
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "study.yaml"
+        >>> _ = path.write_text(
+        ...     "candidates:\n  cosine: cosine(0.1, 900)\noptimizers: sgd, adam\nseeds: 2\n"
+        ... )
+        >>> config = load_study(path)
+        >>> list(config["candidates"]), config["optimizers"], config["seeds"]
+        (['cosine'], ['sgd', 'adam'], [0, 1])
+    """
+    from lrdecay.spec import SpecError, from_document, read_document
+
+    where = str(path)
+    document = read_document(path)
+    if not isinstance(document, Mapping):
+        raise SpecError(
+            f"{where}: a study config is a mapping (with candidates, optimizers, seeds, ...), "
+            f"got {type(document).__name__}"
+        )
+    unknown = sorted(set(map(str, document)) - set(STUDY_KEYS))
+    if unknown:
+        raise SpecError(
+            f"{where}: unknown key{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}; "
+            f"a study config has {', '.join(STUDY_KEYS)}"
+        )
+    config: dict[str, Any] = {}
+    if "candidates" in document:
+        given = document["candidates"]
+        if isinstance(given, list):
+            given = {" ".join(str(item).split()): item for item in given}
+        if not isinstance(given, Mapping) or not given:
+            raise SpecError(
+                f"{where}: candidates must be a non-empty mapping {{name: schedule}} or list of "
+                f"SPECs, got {given!r}"
+            )
+        config["candidates"] = {
+            str(name): from_document(value, f"{where}: candidates.{name}")
+            for name, value in given.items()
+        }
+    if "optimizers" in document:
+        given = document["optimizers"]
+        names = given.split(",") if isinstance(given, str) else given
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise SpecError(f"{where}: optimizers must be a list of names, got {given!r}")
+        config["optimizers"] = [n.strip().lower() for n in names if n.strip()]
+    if "seeds" in document:
+        seeds = document["seeds"]
+        if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds >= 1:
+            config["seeds"] = list(range(seeds))
+        elif isinstance(seeds, list) and all(
+            isinstance(s, int) and not isinstance(s, bool) for s in seeds
+        ):
+            config["seeds"] = list(seeds)
+        else:
+            raise SpecError(
+                f"{where}: seeds must be a count >= 1 or a list of integers, got {seeds!r}"
+            )
+    for key in ("epochs", "batch_size"):
+        if key in document:
+            value = document[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise SpecError(f"{where}: {key} must be an integer >= 1, got {value!r}")
+            config[key] = value
+    if "relative" in document:
+        if not isinstance(document["relative"], bool):
+            raise SpecError(
+                f"{where}: relative must be true or false, got {document['relative']!r}"
+            )
+        config["relative"] = document["relative"]
+    return config
 
 
 # --------------------------------------------------------------------------- the study
