@@ -114,3 +114,14 @@ def test_study_reads_a_config_and_the_command_line_wins(tmp_path: Path) -> None:
     assert {r["optimizer"] for r in data["runs"]} == {"sgd"}
     bad = run("study", "--config", "missing.yaml", cwd=tmp_path)
     assert bad.returncode == 2 and "cannot read missing.yaml" in bad.stderr
+
+
+def test_find_lr_offers_every_optimizer_of_the_study() -> None:
+    import click
+
+    from lrdecay.cli import cli
+    from lrdecay.study import OPTIMIZERS
+
+    option = next(p for p in cli.commands["find-lr"].params if p.name == "optimizer")
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == list(OPTIMIZERS)
