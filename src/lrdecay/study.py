@@ -353,7 +353,7 @@ def load_study(path: str | os.PathLike[str]) -> dict[str, Any]:
         >>> from lrdecay.study import load_study
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "study.yaml"
         >>> _ = path.write_text(
-        ...     "candidates:\n  cosine: cosine(0.1, 900)\noptimizers: sgd, adam\nseeds: 2\n"
+        ...     "candidates:\\n  cosine: cosine(0.1, 900)\\noptimizers: sgd, adam\\nseeds: 2\\n"
         ... )
         >>> config = load_study(path)
         >>> list(config["candidates"]), config["optimizers"], config["seeds"]
