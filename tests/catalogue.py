@@ -115,6 +115,9 @@ EXAMPLES: dict[str, Schedule] = {
     "Restarts-sqrt-ramp-17-digits": Restarts(
         Ramp(0.0, 1.0, ramp_steps=1.5, shape="sqrt"), 1.784728759274003, max_cycles=1
     ),
+    # a period whose fraction fits 32 bits (33554431 / 128) though a * b does not: divided
+    # exactly, not in float32 (where it rounds to 262144)
+    "Cyclic-period-of-128ths": Cyclic(1.0, 0.5, 1000, 261143.9921875),
     "TimmNoise": TimmNoise(seed=42, std=1.0, limit=0.67),
     "TimmNoise-seeds": TimmNoise(seed=-3, std=0.5, limit=1.0),
     "timm.CosineLRScheduler-noise-k_decay": timm_dialect.CosineLRScheduler(

@@ -5,7 +5,7 @@ Hypothesis draws schedules (every curve, nested compositions, ``strategies.py``)
 under ``jax.jit``/``jax.vmap``, TensorFlow's ``tf.function`` — evaluates them in a process of its
 own (``agreement_worker.py``) and must agree with NumPy float64 within float32 tolerance.
 ``make test`` draws one fixed sample of 40 schedules per route; ``make test-thorough`` draws fresh
-ones (``LRDECAY_AGREEMENT_EXAMPLES`` sets how many).
+ones (``LRDECAY_AGREEMENT_EXAMPLES`` sets how many; ``--hypothesis-seed=N`` makes the sample N's).
 """
 
 from __future__ import annotations
@@ -33,11 +33,16 @@ ROUTES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("route", list(ROUTES))
-def test_every_framework_agrees_with_numpy_float64(route: str) -> None:
+def test_every_framework_agrees_with_numpy_float64(
+    route: str, request: pytest.FixtureRequest
+) -> None:
     for module in ROUTES[route]:
         require(module)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     env.pop("KERAS_BACKEND", None)
+    seed = request.config.getoption("hypothesis_seed", None)
+    if seed is not None:  # (the worker's own Hypothesis does not see pytest's options)
+        env["LRDECAY_AGREEMENT_SEED"] = str(seed)
     done = subprocess.run(
         [sys.executable, str(WORKER), route],
         capture_output=True,

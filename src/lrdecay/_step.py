@@ -318,7 +318,8 @@ class Step:
         """The smallest integer part ``n`` with ``(n + offset) / scale >= b`` (``b`` as written)."""
         if self.scale == 1 and not self.offset:
             return b if isinstance(b, int) else math.ceil(b)  # (= the ceiling of b as written)
-        return math.ceil(as_ratio(b) * self.scale - self.offset)
+        r = as_ratio(b) * self.scale - self.offset
+        return -(-r.numerator // r.denominator)  # (math.ceil of a Fraction: not under dynamo)
 
     def _fits(self, value: int) -> bool:
         return self.int_max is None or -self.int_max <= value <= self.int_max
@@ -464,9 +465,10 @@ class Step:
             whole = self.scale * (ratio.numerator // ratio.denominator + 1)
             # (32-bit: long multiplication below, the period itself must fit twice over)
             limit = self.int_max // (2 * whole) if narrow else math.isqrt(self.int_max // whole)
-            if limit < _MIN_DENOMINATOR:
+            if limit < _MIN_DENOMINATOR and ratio.denominator > limit:
                 # a step already counted in tiny units (what remains of another period): the
-                # fraction would be far from the period; divide in floating point instead
+                # fraction would be far from the period; divide in floating point instead (a
+                # period whose own fraction fits, 262143.9921875 = 33554431 / 128, stays exact)
                 return self._float_divmod(period, bounds)
             ratio = ratio.limit_denominator(limit)
         a, b = ratio.numerator, ratio.denominator
