@@ -103,6 +103,8 @@ EXAMPLES: dict[str, Schedule] = {
     ),
     "Shift-of-warmup": Shift(warmup(Cosine(0.1, decay_steps=900), steps=100), steps=50),
     "Warp": Warp(Cosine(1.0, decay_steps=1000), steps=1000, power=2.0),
+    # a power float32 flushes to 0 (TensorFlow): the clock still starts at 0, not at T
+    "Warp-subnormal-power": Warp(burn_in(Constant(1.0), 1), steps=1, power=1.401298464324817e-45),
     "Warp-sqrt-of-restarts": Restarts(Warp(linear(1.0, 0.0, 70), steps=70, power=0.5), 70, 1.5),
     "Power": Power(Cosine(1.0, decay_steps=1000, end_value=0.0), exponent=1.7),
     "Power-of-negative": Power(Cosine(1.0, decay_steps=100, end_value=-1.0), exponent=0.5),

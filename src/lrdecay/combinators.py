@@ -427,7 +427,10 @@ class Warp(Schedule):
         if self.power == 1:
             return self.schedule._value(t, xp)
         period, power = float(self.steps), float(self.power)
-        x = xp.pow(xp.maximum(t.x, 0.0) / period, power) * period
+        u = xp.maximum(t.x, 0.0) / period
+        x = xp.pow(u, power) * period
+        if power > 0:  # 0 ** k = 0, also where float32 flushes a tiny k to 0 (TF: 0 ** 0 = 1)
+            x = t.where(u > 0, x, 0.0)
         bounds = t.bounds
         if bounds is not None:
             low, high = (max(b, 0.0) for b in bounds)
