@@ -238,9 +238,8 @@ def digits_step(
     Uses one thread while it runs (the caller's setting is restored after each update).
     """
     import torch
-    import torch.nn.functional as functional
 
-    from lrdecay.study import OPTIMIZERS, _Threads, digits, network
+    from lrdecay.study import OPTIMIZERS, _Threads, digits, network, update
 
     if optimizer not in OPTIMIZERS:
         raise ValueError(
@@ -263,10 +262,6 @@ def digits_step(
             index = batches.pop(0)
             for group in opt.param_groups:
                 group["lr"] = lr
-            loss: Any = functional.cross_entropy(model(x[index]), y[index])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            return float(loss.item())
+            return update(model, opt, x[index], y[index])
 
     return step

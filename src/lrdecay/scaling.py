@@ -75,7 +75,7 @@ def _choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-def _factor(owner: str, reference_batch: int, batch: int, rule: str) -> float:
+def _factor(reference_batch: int, batch: int, rule: str) -> float:
     if rule == "linear":
         return batch / reference_batch
     if rule == "sqrt":
@@ -104,7 +104,7 @@ def scale_lr(lr: float, reference_batch: int, batch: int, rule: Rule = "linear")
     reference_batch = check_int(owner, "reference_batch", reference_batch, minimum=1)
     batch = check_int(owner, "batch", batch, minimum=1)
     rule = _choice(owner, "rule", rule, RULES)  # type: ignore[assignment]
-    return lr * _factor(owner, reference_batch, batch, rule)
+    return lr * _factor(reference_batch, batch, rule)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,15 +192,10 @@ class TrainingPlan:
             check_number(owner, "reference_warmup", warm)
             if warm < 0:
                 raise ValueError(f"{owner}: reference_warmup must be >= 0, got {warm!r}")
-        steps_warm = warm.value if isinstance(warm, Duration) and warm.unit == "steps" else warm
-        if (
-            not isinstance(steps_warm, Duration)
-            and steps_warm
-            and self.warmup_rule == "samples"
-            and self.reference_batch is None
-        ):
+        updates = self._reference_warmup_updates
+        if updates and self.warmup_rule == "samples" and self.reference_batch is None:
             raise ValueError(
-                f"{owner}: a warm-up of {steps_warm!r} updates kept in samples needs the "
+                f"{owner}: a warm-up of {updates!r} updates kept in samples needs the "
                 "reference_batch it was tuned at, got None (or give warmup_rule='steps')"
             )
         if self.updates_per_epoch < 1:
@@ -254,7 +249,7 @@ class TrainingPlan:
         """What the reference rate is multiplied by (1 without a ``reference_batch``)."""
         if self.reference_batch is None:
             return 1.0
-        return _factor("TrainingPlan", self.reference_batch, self.global_batch, self.rule)
+        return _factor(self.reference_batch, self.global_batch, self.rule)
 
     @property
     def peak_lr(self) -> float:
@@ -264,12 +259,20 @@ class TrainingPlan:
         return self.reference_lr * self.lr_factor
 
     @property
+    def _reference_warmup_updates(self) -> float | None:
+        """The warm-up in updates at the reference batch, or ``None`` when given in epochs."""
+        warm = self.reference_warmup
+        if isinstance(warm, Duration):
+            return None if warm.unit == "epochs" else warm.value
+        return warm
+
+    @property
     def warmup_steps(self) -> int:
         """The warm-up in optimizer updates (rounded to the nearest update)."""
-        warm = self.reference_warmup
-        if isinstance(warm, Duration) and warm.unit == "epochs":
-            return round(warm.value * self.updates_per_epoch)
-        updates = warm.value if isinstance(warm, Duration) else warm
+        updates = self._reference_warmup_updates
+        if updates is None:  # epochs: passes over the data, whatever the batch
+            assert isinstance(self.reference_warmup, Duration)
+            return round(self.reference_warmup.value * self.updates_per_epoch)
         if self.warmup_rule == "steps" or not updates:
             return round(updates)
         assert self.reference_batch is not None

@@ -258,6 +258,17 @@ def network(seed: int) -> Any:
     )
 
 
+def update(model: Any, optimizer: Any, x: Any, y: Any) -> float:
+    """One optimizer update of the digits model on the batch ``(x, y)``; its loss."""
+    import torch.nn.functional as functional
+
+    loss: Any = functional.cross_entropy(model(x), y)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return float(loss.item())
+
+
 def train(
     schedule: Schedule,
     optimizer: str | OptimizerChoice,
@@ -294,13 +305,9 @@ def train(
             total, count = 0.0, 0
             for begin in range(0, len(x), batch_size):
                 index = permutation[begin : begin + batch_size]
-                loss: Any = functional.cross_entropy(model(x[index]), y[index])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
                 run.lrs.append(float(opt.param_groups[0]["lr"]))
-                opt.step()
+                value = update(model, opt, x[index], y[index])
                 sched.step()
-                value = loss.item()
                 if not first:
                     first.append(value)
                 total, count = total + value * len(index), count + len(index)
